@@ -1,0 +1,173 @@
+"""``newslink run``, ``newslink extract`` and ``newslink stats``."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from nlp.cli.app import app
+from nlp.store import DEFAULT_DB
+
+console = Console(stderr=True)
+out = Console()
+
+
+@app.command()
+def run(
+    paths: list[Path] = typer.Argument(..., help="Files, folders or archives of articles."),
+    db: Path = typer.Option(Path(DEFAULT_DB), "--db", help="SQLite database to write."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Processes for spaCy (n_process)."),
+    batch_size: int = typer.Option(64, "--batch-size", min=1, help="Articles per committed batch."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Read at most N inputs."),
+    prices: list[Path] = typer.Option([], "--prices", help="Price files or folders to import first."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when any input became an error row."),
+    no_check: bool = typer.Option(False, "--no-check", help="Do not check claims against prices."),
+    no_model: bool = typer.Option(False, "--no-model", help="Causal rules only, no transformer."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Process articles into the database and print a summary.
+
+    Re-running on the same input changes nothing; a run that was killed resumes.
+    A `prices/` folder inside an input folder is imported as prices.
+
+    Example:
+
+        newslink run corpus/
+
+        newslink run archive.tar.gz --db reuters.db --workers 2 --prices prices/
+    """
+    from nlp.run import run_inputs
+
+    missing = [str(p) for p in [*paths, *prices] if not p.exists()]
+    if missing:
+        console.print(f"[red]error:[/red] no such file or folder: {', '.join(missing)}")
+        raise typer.Exit(2)
+    arguments = {"paths": [str(p) for p in paths], "db": str(db), "workers": workers,
+                 "batch_size": batch_size, "limit": limit, "prices": [str(p) for p in prices],
+                 "check": not no_check}
+    progress = Progress(TextColumn("[bold]newslink run"), BarColumn(),
+                        TextColumn("{task.fields[articles]} articles · {task.fields[rate]:.1f}/s"),
+                        TimeElapsedColumn(), console=console, disable=quiet or not console.is_terminal)
+    with progress:
+        task = progress.add_task("run", total=None, articles=0, rate=0.0)
+        elapsed = progress.get_time
+
+        start = elapsed()
+
+        def on_progress(inputs: int, articles: int) -> None:
+            dt = max(elapsed() - start, 1e-9)
+            progress.update(task, completed=inputs, articles=articles, rate=articles / dt)
+
+        summary = run_inputs(paths, db, workers=workers, batch_size=batch_size, limit=limit,
+                             prices=list(prices), check=not no_check,
+                             use_causal_model=not no_model, on_progress=on_progress,
+                             arguments=arguments)
+    out.print(summary_table(summary))
+    if strict and summary.errors:
+        raise typer.Exit(1)
+
+
+def summary_table(summary) -> Table:
+    """A rich table of a RunSummary."""
+    table = Table(title=f"newslink run #{summary.run_id} → {summary.db}", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("count", justify="right")
+    table.add_row("inputs read", f"{summary.inputs:,}")
+    table.add_row("articles", f"{summary.articles:,}")
+    table.add_row("  new", f"{summary.new_articles:,}")
+    table.add_row("  re-processed (older pipeline)", f"{summary.reprocessed:,}")
+    table.add_row("  unchanged (already stored)", f"{summary.unchanged:,}")
+    table.add_row("  duplicates (same bytes)", f"{summary.duplicates:,}")
+    table.add_row("errors (see `errors` table)", f"{summary.errors:,}")
+    if summary.prices_imported:
+        table.add_row("price rows imported", f"{summary.prices_imported:,}")
+    for key in ("instruments", "claims", "quotes", "causes"):
+        table.add_row(key, f"{summary.facts.get(key, 0):,}")
+    for verdict, n in sorted(summary.verdicts.items()):
+        table.add_row(f"  checks {verdict}", f"{n:,}")
+    table.add_row("time", f"{summary.seconds:.1f} s ({summary.articles_per_second:.1f} articles/s)")
+    return table
+
+
+@app.command()
+def extract(
+    file: Path = typer.Argument(..., help="One article: dateline .txt, Reuters file, JSONL line, HTML."),
+    as_json: bool = typer.Option(True, "--json/--no-json", help="Print the JSON record (default)."),
+    prices: list[Path] = typer.Option([], "--prices", help="Price files or folders to check against."),
+    db: Optional[Path] = typer.Option(None, "--db", help="Database holding imported prices."),
+    no_model: bool = typer.Option(False, "--no-model", help="Causal rules only, no transformer."),
+) -> None:
+    """Print the record of one article (docs/output-format.md), claims checked when prices are given.
+
+    Example:
+
+        newslink extract corpus/nikkei-2024-03-01.txt --json --prices corpus/prices
+    """
+    from nlp.articles import ReadError
+    from nlp.extract import extract_file
+
+    if not file.exists():
+        console.print(f"[red]error:[/red] {file}: no such file")
+        raise typer.Exit(2)
+    try:
+        record = extract_file(file, prices=list(prices), db=db, use_causal_model=not no_model)
+    except ReadError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1)
+    if as_json:
+        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.print_json(data=record)
+
+
+@app.command()
+def stats(db: Path = typer.Option(Path(DEFAULT_DB), "--db", help="SQLite database to read."),
+          as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Counts of what the database holds, verdicts, and the last runs.
+
+    Example:
+
+        newslink stats --db newslink.db
+    """
+    from nlp.store import StoreError
+    from nlp.stats import database_stats
+
+    try:
+        data = database_stats(db)
+    except StoreError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+    if as_json:
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return
+    t = Table(title=f"{db}")
+    t.add_column("table")
+    t.add_column("rows", justify="right")
+    for k, v in data["tables"].items():
+        t.add_row(k, f"{v:,}")
+    out.print(t)
+    if data["verdicts"]:
+        v = Table(title="verdicts")
+        v.add_column("verdict")
+        v.add_column("claims", justify="right")
+        for k, n in data["verdicts"].items():
+            v.add_row(k, f"{n:,}")
+        out.print(v)
+    r = Table(title="last runs")
+    for col in ("id", "started", "status", "inputs", "articles", "errors", "pipeline_version"):
+        r.add_column(col)
+    for row in data["runs"]:
+        r.add_row(*[str(row[c]) for c in ("id", "started", "status", "inputs", "articles",
+                                          "errors", "pipeline_version")])
+    out.print(r)
+
+
+logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
