@@ -233,10 +233,12 @@ def parse_html(text: str) -> dict:
     fields = {"text": body, "title": data.get("title"), "published": published,
               "published_time": published_time, "url": data.get("url") or data.get("source"),
               "author": data.get("author"), "format": "html"}
-    dm = REUTERS_DATELINE.match(body)
-    if dm and dm.group(1):
-        fields["dateline"] = dm.group(1).strip().upper()
-        fields["timezone"] = zone_for_city(fields["dateline"])
+    for line in body.splitlines()[:3]:
+        dm = REUTERS_DATELINE.match(line)
+        if dm and dm.group(1):
+            fields["dateline"] = dm.group(1).strip().upper()
+            fields["timezone"] = zone_for_city(fields["dateline"])
+            break
     return fields
 
 

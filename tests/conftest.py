@@ -1,0 +1,45 @@
+"""Shared fixtures: paths to ../shared, small databases, the real pipeline (session-scoped)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seeds" / "nikkei-2024-03-01.txt"
+GOLD = SHARED / "gold" / "nikkei-2024-03-01.json"
+REUTERS = SHARED / "data" / "reuters" / "reuters-2012-08_2013-11-dev.tar.gz"
+SAMPLE = ROOT / "corpus" / "nikkei-2024-03-01.txt"
+
+
+def need(path: Path) -> Path:
+    """Skip the calling test with a clear reason when shared data is absent."""
+    if not path.exists():
+        pytest.skip(f"shared data not available: {path} (tests read ../shared from the repo root)")
+    return path
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "test.db"
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    """The real newslink pipeline (English model + components), loaded once."""
+    from nlp.pipeline import shared_pipeline
+
+    return shared_pipeline(True)
+
+
+@pytest.fixture(scope="session")
+def gold() -> dict:
+    import json
+
+    return json.loads(need(GOLD).read_text(encoding="utf-8"))
