@@ -1,0 +1,143 @@
+"""`newslink run`: counts, idempotence, re-processing, kill-and-resume, exit codes."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import SAMPLE
+from test_articles import REUTERS_MEMBER, hostile_folder
+from nlp.cli import app
+from nlp.run import run_inputs
+from nlp.store import Store
+
+pytestmark = pytest.mark.model
+
+#: Columns that legitimately differ between two runs (which run wrote a row, when).
+VOLATILE = {"run_id", "checked_at"}
+TABLES = ("articles", "article_sources", "instruments", "claims", "checks", "quotes", "causes",
+          "errors", "prices")
+
+
+def snapshot(db: Path) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(db)
+    out = {}
+    for t in TABLES:
+        cols = [r[1] for r in conn.execute(f"PRAGMA table_info({t})") if r[1] not in VOLATILE]
+        out[t] = sorted(conn.execute(f"SELECT {', '.join(repr(c) for c in cols)} FROM {t}").fetchall(),
+                        key=repr)
+    conn.close()
+    return out
+
+
+def reuters_tar(path: Path, n: int) -> Path:
+    companies = [("Apple Inc", "AAPL.O"), ("IBM", "IBM.N"), ("Exxon Mobil Corp", "XOM.N"),
+                 ("Microsoft Corp", "MSFT.O"), ("Caterpillar Inc", "CAT.N")]
+    with tarfile.open(path, "w:gz") as tar:
+        for i in range(n):
+            name, ric = companies[i % len(companies)]
+            text = (REUTERS_MEMBER.replace("Apple Inc ( AAPL.O )", f"{name} ( {ric} )")
+                    .replace("1.2 percent", f"{1 + i / 10:.1f} percent")
+                    .replace("us-markets-stocks", f"us-markets-stocks-{i}"))
+            data = text.encode()
+            info = tarfile.TarInfo(f"20120911/story-{i:03d}")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+def test_run_sample_and_rerun_changes_nothing(tmp_path: Path):
+    db = tmp_path / "n.db"
+    first = run_inputs([SAMPLE], db, use_causal_model=False)
+    assert (first.inputs, first.articles, first.new_articles, first.errors) == (1, 1, 1, 0)
+    assert first.facts["claims"] >= 13 and first.facts["instruments"] >= 8
+    before = snapshot(db)
+    again = run_inputs([SAMPLE], db, use_causal_model=False)
+    assert (again.new_articles, again.unchanged, again.reprocessed) == (0, 1, 0)
+    assert snapshot(db) == before
+    runs = Store(db).db.execute("SELECT count(*), min(status) FROM runs").fetchone()
+    assert runs == (2, "completed")
+
+
+def test_older_pipeline_version_is_reprocessed(tmp_path: Path):
+    db = tmp_path / "n.db"
+    run_inputs([SAMPLE], db, use_causal_model=False)
+    clean = snapshot(db)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE articles SET pipeline_version = '0.0.0-old'")
+    conn.commit()
+    conn.close()
+    summary = run_inputs([SAMPLE], db, use_causal_model=False)
+    assert (summary.reprocessed, summary.new_articles) == (1, 0)
+    assert snapshot(db) == clean
+
+
+def test_hostile_folder_articles_plus_errors_equal_inputs(tmp_path: Path):
+    hostile_folder(tmp_path / "in")
+    summary = run_inputs([tmp_path / "in"], tmp_path / "n.db", use_causal_model=False)
+    assert summary.articles + summary.errors == summary.inputs
+    store = Store(tmp_path / "n.db")
+    stored = store.db["articles"].count + store.db["errors"].count
+    assert stored == summary.inputs == 12
+    reasons = {r[0] for r in store.db.execute("SELECT stage FROM errors")}
+    assert {"read", "decode", "date", "size", "parse"} <= reasons
+
+
+def test_cli_exit_codes_and_summary(tmp_path: Path):
+    runner = CliRunner()
+    hostile_folder(tmp_path / "in")
+    db = str(tmp_path / "n.db")
+    ok = runner.invoke(app, ["run", str(tmp_path / "in"), "--db", db, "--no-model", "-q"])
+    assert ok.exit_code == 0, ok.output
+    assert "errors" in ok.output and "8" in ok.output
+    strict = runner.invoke(app, ["run", str(tmp_path / "in"), "--db", db, "--no-model", "--strict"])
+    assert strict.exit_code == 1
+    missing = runner.invoke(app, ["run", str(tmp_path / "nope"), "--db", db])
+    assert missing.exit_code == 2
+    usage = runner.invoke(app, ["run", "--workers", "zero"])
+    assert usage.exit_code == 2
+    stats = runner.invoke(app, ["stats", "--db", db, "--json"])
+    assert stats.exit_code == 0 and '"articles": 4' in stats.output
+
+
+def test_killed_run_resumes_to_the_clean_database(tmp_path: Path):
+    archive = reuters_tar(tmp_path / "stories.tar.gz", 40)
+    clean_db, killed_db = tmp_path / "clean.db", tmp_path / "killed.db"
+    run_inputs([archive], clean_db, use_causal_model=False, batch_size=2)
+    cmd = [sys.executable, "-c", "from nlp.cli import main; main()", "run", str(archive),
+           "--db", str(killed_db), "--batch-size", "2", "--no-model", "-q"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=dict(os.environ, HF_HUB_OFFLINE="1"))
+    deadline = time.time() + 120
+    stored = 0
+    while time.time() < deadline and proc.poll() is None:
+        if killed_db.exists():
+            try:
+                conn = sqlite3.connect(killed_db, timeout=0.2)
+                stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+                conn.close()
+            except sqlite3.OperationalError:
+                stored = 0
+            if stored >= 4:
+                break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    partial = snapshot(killed_db)["articles"]
+    assert 4 <= len(partial) < 40, "the run must be killed mid-way"
+    assert len(partial) % 2 == 0, "only whole batches are committed"
+    summary = run_inputs([archive], killed_db, use_causal_model=False, batch_size=2)
+    assert summary.unchanged == len(partial)
+    assert snapshot(killed_db) == snapshot(clean_db)
+    status = sqlite3.connect(killed_db).execute("SELECT status FROM runs ORDER BY id").fetchall()
+    assert status == [("running",), ("completed",)]
