@@ -25,8 +25,15 @@ $(STAMP): pyproject.toml
 bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/throughput.py
 
+# The HTML report of the sample article and its screenshot (needs Debian's chromium).
 report: $(STAMP)
-	HF_HUB_OFFLINE=1 $(BIN)/python -m nlp.report_screenshot
+	mkdir -p build && rm -f build/sample.db*
+	HF_HUB_OFFLINE=1 $(BIN)/newslink run corpus/ --db build/sample.db -q
+	HF_HUB_OFFLINE=1 $(BIN)/newslink report corpus/nikkei-2024-03-01.txt -o build/report.html --db build/sample.db
+	chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+	  --disable-component-update --disable-sync --no-first-run --user-data-dir=$$(mktemp -d) \
+	  --screenshot=build/report.png --window-size=1280,2000 file://$(CURDIR)/build/report.html
+	@echo "report: build/report.html, screenshot: build/report.png"
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache

@@ -314,6 +314,9 @@ class Store:
         self.conn.executescript(SCHEMA)
         self.conn.executescript(FTS_TRIGGERS)
         self.conn.commit()
+        from nlp.query import ensure_views  # views for the common joins; no NLP in there
+
+        ensure_views(self.db)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
