@@ -162,29 +162,30 @@ def run_inputs(
 
 def extract_batch(pipeline, articles: list[Article], *, workers: int = 1
                   ) -> tuple[list[dict[str, Any]], list[ErrorRow]]:
-    """Records for ``articles``; an article whose extraction raises becomes an ErrorRow."""
+    """Records for ``articles``; an article whose extraction raises becomes an ErrorRow.
+
+    The batch goes through ``pipeline.pipe``; if anything in it raises, its
+    articles are processed one at a time so only the broken one is lost.
+    """
     from nlp.pipeline import build_record, make_doc
 
-    failures: dict[str, str] = {}
-
-    def on_error(proc_name, proc, docs, exc):
-        for d in docs:
-            ctx = d._.article or {}
-            failures[ctx.get("id", "?")] = f"{proc_name}: {type(exc).__name__}: {exc}"
-
-    pipeline.set_error_handler(on_error)
     docs = [make_doc(pipeline, a) for a in articles]
-    out: dict[str, Any] = {}
-    for doc in pipeline.pipe(docs, n_process=workers, batch_size=16):
-        out[doc._.article["id"]] = doc
+    try:
+        processed = list(pipeline.pipe(docs, n_process=workers, batch_size=16))
+    except Exception:  # one bad article: find it, keep the rest
+        log.warning("a batch failed; processing its %d articles one by one", len(docs))
+        processed = []
+        for doc in [make_doc(pipeline, a) for a in articles]:
+            try:
+                processed.append(pipeline(doc))
+            except Exception as exc:
+                processed.append(f"{type(exc).__name__}: {exc}")
     records, errors = [], []
-    for a in articles:
-        doc = out.get(a.id)
-        if doc is None:
-            reason = failures.get(a.id, "extraction failed in a worker process")
-            errors.append(ErrorRow(a.source, "extract", reason, a.member))
-            continue
-        records.append(build_record(a, doc))
+    for a, doc in zip(articles, processed):
+        if isinstance(doc, str):
+            errors.append(ErrorRow(a.source, "extract", doc, a.member))
+        else:
+            records.append(build_record(a, doc))
     return records, errors
 
 

@@ -1,0 +1,17 @@
+"""Market data: price import, exchange sessions and claim checks. Knows nothing of spaCy."""
+
+from nlp.market.calendars import exchange_for, main_index_for, sessions
+from nlp.market.check import VERDICTS, check_claim, check_records, check_store, load_master
+from nlp.market.fetch import FetchError, fetch_prices
+from nlp.market.prices import (
+    ImportProblem, ImportReport, PriceBar, PriceFile, PriceFileError, canonical_symbol,
+    import_prices, parse_price_file, write_price_csv,
+)
+from nlp.market.series import MemoryPrices, PriceSeries, PriceSource, StorePrices
+
+__all__ = [
+    "VERDICTS", "FetchError", "ImportProblem", "ImportReport", "MemoryPrices", "PriceBar", "PriceFile",
+    "PriceFileError", "PriceSeries", "PriceSource", "StorePrices", "canonical_symbol",
+    "check_claim", "check_records", "check_store", "load_master", "exchange_for", "fetch_prices", "import_prices",
+    "main_index_for", "parse_price_file", "sessions", "write_price_csv",
+]

@@ -1,0 +1,871 @@
+"""Check a market claim against daily prices: supported, contradicted, inconclusive or unverifiable.
+
+The article's publish time and the claim's period decide the basis:
+
+- ``intraday-range``: a move stated during the session (midday, morning
+  session, a story written before the close). The implied level
+  previous close x (1 + pct) must be reachable inside the session's
+  low..high, a stated level must lie in that range and, with the pct, imply
+  the real previous close.
+- ``close-to-close``: a session's move (closed, ended; also "overnight", the
+  other market's last session before the article).
+- ``week`` / ``month`` / ``year-to-date`` / ``year``: the move since the
+  window's reference close (the last close before the window), as of the
+  previous close, the session close and any stated level.
+- ``record-high`` / ``record-close`` / ``record-low`` / ``record-low-close``:
+  against the stored history before the date (intraday highs for intraday
+  records, closes for record closes; "since 2007" bounds the history).
+
+Every verdict keeps the numbers it rests on; ``unverifiable`` says why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from nlp.market.calendars import (
+    Sessions, exchange_for, is_equity, known_exchange, main_index_for, sessions, to_epoch,
+)
+from nlp.market.series import PriceSeries, PriceSource
+
+SUPPORTED, CONTRADICTED, INCONCLUSIVE, UNVERIFIABLE = (
+    "supported", "contradicted", "inconclusive", "unverifiable")
+VERDICTS = (SUPPORTED, CONTRADICTED, INCONCLUSIVE, UNVERIFIABLE)
+
+INTRADAY_PERIODS = ("intraday", "midday", "morning", "afternoon", "noon", "lunch", "early trade",
+                    "early trading", "in trade", "by the break", "opening", "at the open")
+SESSION_PERIODS = ("session", "close", "closed", "closing", "ended", "on the day", "day")
+OVERNIGHT_PERIODS = ("overnight", "last night", "previous session", "prior session")
+#: Hedges widening the band: how far below / above the stated figure (share of it) still counts.
+HEDGES_BELOW = {"nearly": 0.1, "almost": 0.1, "just under": 0.05, "close to": 0.1,
+                "about": 0.1, "around": 0.1, "roughly": 0.1, "some": 0.1, "approximately": 0.1,
+                "an estimated": 0.1, "more than": 0.0, "over": 0.0, "above": 0.0, "at least": 0.0,
+                "upwards of": 0.0, "less than": 1.0, "under": 1.0, "below": 1.0, "up to": 1.0,
+                "as much as": 1.0, "at most": 1.0, "just over": 0.0}
+HEDGES_ABOVE = {"nearly": 0.0, "almost": 0.0, "just under": 0.0, "close to": 0.0,
+                "about": 0.1, "around": 0.1, "roughly": 0.1, "some": 0.1, "approximately": 0.1,
+                "an estimated": 0.1, "more than": math.inf, "over": math.inf, "above": math.inf,
+                "at least": math.inf, "upwards of": math.inf, "just over": 0.05,
+                "less than": 0.0, "under": 0.0, "below": 0.0, "up to": 0.0, "as much as": 0.0,
+                "at most": 0.0}
+#: Split ratios tried when a stated price matches the split-adjusted series only scaled.
+COMMON_SPLITS = (2.0, 3.0, 4.0, 1.5, 5.0, 7.0, 10.0, 8.0, 6.0, 20.0, 15.0)
+#: Cash dividends, as a share of the price, read as an ex-dividend gap (0.1% .. 3%).
+MIN_DIVIDEND_YIELD = 0.001
+MAX_DIVIDEND_YIELD = 0.03
+#: Price levels match to half a unit of their last digit, or this share of the price.
+LEVEL_RELATIVE_TOLERANCE = 0.0005
+FLAT_PCT = 0.1
+
+
+@dataclass
+class _Context:
+    claim: dict[str, Any]
+    article: dict[str, Any]
+    series: PriceSeries
+    symbol: str
+    exchange: str | None
+    calendar: Sessions | None
+    published: str | None
+    published_at: float | None  # UTC epoch seconds, when the article says its time
+    master: Any
+    prices: PriceSource
+
+
+def check_claim(claim: dict[str, Any], article: dict[str, Any], prices: PriceSource,
+                master: Any = None) -> dict[str, Any]:
+    """Check one claim (fields of nlp.types.Claim) against ``prices``.
+
+    ``article`` gives the context: ``published`` (ISO date), ``published_time``
+    (ISO datetime with offset, or None) and ``timezone``. Returns the check
+    dict stored with the claim: verdict, basis, claimed, actual, tolerance,
+    reference {date, close}, session {date, low, high, close}, index_symbol,
+    index_move, excess, note (plus band, exchange and other details). Never
+    raises for a claim it cannot check: the verdict is then ``unverifiable``.
+    """
+    kind = claim.get("kind")
+    symbol = claim.get("symbol")
+    if claim.get("after_hours"):
+        return _verdict(UNVERIFIABLE, note="after-hours move: daily bars do not show extended "
+                        "trading", claimed=_claimed_pct(claim))
+    if not symbol:
+        what = claim.get("subject") or "the subject"
+        return _verdict(UNVERIFIABLE, note=f"no price series: {what!r} has no symbol",
+                        claimed=_claimed_pct(claim))
+    series = prices.series(symbol)
+    if series is None or not len(series):
+        return _verdict(UNVERIFIABLE, note=f"no price series for {symbol}",
+                        claimed=_claimed_pct(claim))
+    exchange = claim.get("exchange") or exchange_for(symbol, master)
+    calendar = None
+    if exchange and known_exchange(exchange):
+        calendar = sessions(exchange)
+    published = article.get("published")
+    published_at = None
+    if article.get("published_time"):
+        published_at = to_epoch(article["published_time"], article.get("timezone"))
+    ctx = _Context(claim, article, series, symbol, exchange, calendar, published, published_at,
+                   master, prices)
+    if kind == "record":
+        result = _check_record(ctx)
+    elif kind == "change" and (claim.get("pct") is not None or claim.get("points") is not None
+                               or claim.get("direction")):
+        result = _check_move(ctx)
+    elif kind == "level" and claim.get("level") is not None:
+        result = _check_level(ctx)
+    else:
+        result = _verdict(UNVERIFIABLE, note=f"not a checkable statement (kind {kind!r} without "
+                          "a figure)")
+    result["exchange"] = exchange
+    return result
+
+
+# -- shared helpers ---------------------------------------------------------------------
+
+
+def _verdict(verdict: str, *, basis: str | None = None, claimed: float | None = None,
+             actual: float | None = None, tolerance: float | None = None,
+             reference: dict[str, Any] | None = None, session: dict[str, Any] | None = None,
+             note: str | None = None, **extra: Any) -> dict[str, Any]:
+    if "band" in extra:  # JSON has no infinity: an open side ("more than 5%") is null
+        extra["band"] = [None if math.isinf(x) else round(x, 6) for x in extra["band"]]
+    return {"verdict": verdict, "basis": basis, "claimed": claimed,
+            "actual": None if actual is None else round(actual, 4),
+            "tolerance": tolerance, "reference": reference, "session": session,
+            "index_symbol": None, "index_move": None, "excess": None, "note": note, **extra}
+
+
+def _claimed_pct(claim: dict[str, Any]) -> float | None:
+    pct = claim.get("pct")
+    if pct is None:
+        return None
+    direction = claim.get("direction")
+    if direction not in ("up", "down"):
+        return float(pct)  # no direction: the sign as written
+    return -abs(float(pct)) if direction == "down" else abs(float(pct))
+
+
+def _half_unit(value: float) -> float:
+    """Half a unit of the last digit ``value`` is written with (17 -> 0.5, 4.64 -> 0.005)."""
+    text = repr(float(value))
+    if "e" in text:
+        return 0.5
+    decimals = len(text.split(".")[1].rstrip("0")) if "." in text else 0
+    return 0.5 * 10 ** -decimals
+
+
+def _band(claimed: float, precision: float | None, hedge: str | None) -> tuple[float, float, float]:
+    """(lowest, highest, tolerance) of the figures that make ``claimed`` (signed) true."""
+    tol = precision if precision else _half_unit(claimed)
+    size = abs(claimed)
+    below = HEDGES_BELOW.get((hedge or "").lower().strip(), 0.0)
+    above = HEDGES_ABOVE.get((hedge or "").lower().strip(), 0.0)
+    small = size - max(tol, below * size)
+    large = size + (math.inf if above == math.inf else max(tol, above * size))
+    small = max(small, 0.0) if below < 1.0 else 0.0
+    if claimed < 0:
+        return -large, -small, tol
+    return small, large, tol
+
+
+def _level_tolerance(level: float) -> float:
+    return max(_half_unit(level), LEVEL_RELATIVE_TOLERANCE * abs(level))
+
+
+def _bar(series: PriceSeries, i: int) -> dict[str, Any]:
+    return {"date": series.dates[i], "low": series.low[i], "high": series.high[i],
+            "close": series.close[i]}
+
+
+def _ref(series: PriceSeries, i: int) -> dict[str, Any]:
+    return {"date": series.dates[i], "close": series.close[i]}
+
+
+def _pct(value: float, ref: float) -> float:
+    return (value / ref - 1.0) * 100.0
+
+
+def _period(claim: dict[str, Any]) -> str:
+    return (claim.get("period") or "").lower().strip()
+
+
+@functools.lru_cache(maxsize=4096)
+def _has(period: str, words: tuple[str, ...]) -> bool:
+    """Whether ``period`` holds one of ``words`` as whole words (cached: periods repeat)."""
+    return _words_pattern(words).search(period) is not None
+
+
+@functools.cache
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+
+
+def _window(claim: dict[str, Any], published: str | None) -> tuple[str, str, str] | None:
+    """(kind, first day, last day) of a week / month / year window the claim's period names."""
+    period = _period(claim)
+    end = claim.get("as_of") or published
+    if not end:
+        return None
+    day = dt.date.fromisoformat(end)
+    start = claim.get("window_start")
+    if re.search(r"\blast month\b|\bprevious month\b", period):
+        first = (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        last = day.replace(day=1) - dt.timedelta(days=1)
+        if claim.get("as_of") and start:  # the extractor already resolved the month
+            first, last = dt.date.fromisoformat(start), day
+        return "month", first.isoformat(), last.isoformat()
+    if re.search(r"\blast week\b|\bprevious week\b", period):
+        monday = day - dt.timedelta(days=day.weekday())
+        return "week", (monday - dt.timedelta(days=7)).isoformat(), \
+            (monday - dt.timedelta(days=1)).isoformat()
+    if re.search(r"\blast year\b|\bprevious year\b", period):
+        return "year", dt.date(day.year - 1, 1, 1).isoformat(), dt.date(day.year - 1, 12, 31).isoformat()
+    if re.search(r"year.to.date|\bytd\b|\bthis year\b|so far in \d{4}|\bthe year\b", period):
+        return "year-to-date", start or dt.date(day.year, 1, 1).isoformat(), end
+    if re.search(r"month.to.date|\bthis month\b", period):
+        return "month", start or day.replace(day=1).isoformat(), end
+    if re.search(r"week.to.date|\bthis week\b|\bthe week\b", period):
+        return "week", start or (day - dt.timedelta(days=day.weekday())).isoformat(), end
+    if start:
+        return period or "window", start, end
+    return None
+
+
+def _session_date(ctx: _Context, basis: str) -> tuple[str | None, str | None]:
+    """(session date, why not) for a move or record on one session."""
+    claim, cal = ctx.claim, ctx.calendar
+    if basis == "overnight":
+        if claim.get("as_of"):
+            date = claim["as_of"]
+        else:
+            moment = ctx.published_at
+            if moment is None and ctx.published:
+                # no time: take the article's local noon, which orders it against the other market
+                moment = to_epoch(f"{ctx.published}T12:00:00", ctx.article.get("timezone") or "UTC")
+            date = None
+            if cal is not None and moment is not None:
+                date = cal.close_before(moment)
+            elif ctx.published:
+                i = ctx.series.before(ctx.published)
+                date = ctx.series.dates[i] if i is not None else None
+        if date is None:
+            return None, "no session before the article"
+        return date, None
+    date = claim.get("as_of") or ctx.published
+    if not date:
+        return None, "the article has no date"
+    if cal is not None and cal.covers(date) and not cal.is_session(date):
+        # an as_of that is only the article's own date does not name a session
+        if (claim.get("as_of") and claim["as_of"] != ctx.published) or basis == "intraday":
+            return None, f"no {ctx.exchange} session on {date}"
+        date = cal.on_or_before(date)  # a weekend story about the last session
+    return date, None
+
+
+def _resolve_basis(ctx: _Context, date: str) -> tuple[str, str | None, str]:
+    """(basis, session date, how chosen) for a one-session move: intraday or close-to-close."""
+    period = _period(ctx.claim)
+    if _has(period, INTRADAY_PERIODS):
+        return "intraday", date, "period"
+    explicit_session = _has(period, SESSION_PERIODS)
+    if ctx.published_at is not None and ctx.calendar is not None and date == ctx.published:
+        times = ctx.calendar.open_close(date)
+        if times is not None:
+            opens, closes = times
+            if ctx.published_at < opens and not explicit_session:
+                return "session", ctx.calendar.previous(date), "written before the open"
+            if ctx.published_at < closes and not explicit_session:
+                return "intraday", date, "written before the close"
+    return "session", date, "period" if explicit_session else "default"
+
+
+# -- moves ------------------------------------------------------------------------------
+
+
+def _check_move(ctx: _Context) -> dict[str, Any]:
+    claim = ctx.claim
+    if _has(_period(claim), OVERNIGHT_PERIODS):
+        date, why = _session_date(ctx, "overnight")
+        if date is None:
+            return _verdict(UNVERIFIABLE, note=why, claimed=_claimed_pct(claim))
+        result = _check_session_move(ctx, date, "session", "period")
+        if result["verdict"] != UNVERIFIABLE:
+            result["note"] = _join(f"overnight: the {ctx.exchange or ctx.symbol} session of {date}",
+                                   result["note"])
+        return _with_index(ctx, result)
+    window = _window(claim, ctx.published)
+    if window is not None:
+        return _with_index(ctx, _check_window_move(ctx, *window))
+    date, why = _session_date(ctx, "session")
+    if date is None:
+        return _verdict(UNVERIFIABLE, note=why, claimed=_claimed_pct(claim))
+    basis, date, how = _resolve_basis(ctx, date)
+    if date is None:
+        return _verdict(UNVERIFIABLE, note="no session before the article",
+                        claimed=_claimed_pct(claim))
+    if basis == "intraday" and ctx.calendar is not None and ctx.calendar.covers(date) \
+            and not ctx.calendar.is_session(date):
+        return _verdict(UNVERIFIABLE, note=f"no {ctx.exchange} session on {date}",
+                        claimed=_claimed_pct(claim))
+    return _with_index(ctx, _check_session_move(ctx, date, basis, how))
+
+
+def _check_session_move(ctx: _Context, date: str, basis: str, how: str) -> dict[str, Any]:
+    series, claim = ctx.series, ctx.claim
+    i = series.index(date)
+    if i is None:
+        return _verdict(UNVERIFIABLE, note=f"no {ctx.symbol} bar on {date}",
+                        claimed=_claimed_pct(claim))
+    if i == 0:
+        return _verdict(UNVERIFIABLE, note=f"no {ctx.symbol} close before {date}",
+                        claimed=_claimed_pct(claim))
+    ref_close = series.close[i - 1]
+    notes: list[str] = []
+    if ctx.calendar is not None and ctx.calendar.covers(date):
+        expected = ctx.calendar.previous(date)
+        if expected and expected != series.dates[i - 1]:
+            notes.append(f"previous close from {series.dates[i - 1]} (no bar for {expected})")
+    if how == "written before the close":
+        notes.append("written before the close: intraday move")
+    if claim.get("pct") is None and claim.get("points") is not None:
+        return _check_points(ctx, i, basis, notes)
+    close = series.close[i]
+    low = series.low[i] if series.low[i] is not None else close
+    high = series.high[i] if series.high[i] is not None else close
+    level = claim.get("level")
+    claimed = _claimed_pct(claim)
+    session = _bar(series, i)
+    reference = _ref(series, i - 1)
+    basis_name = "intraday-range" if basis == "intraday" else "close-to-close"
+    close_move = _pct(close, ref_close)
+    if claimed is None:  # direction only: "shares rose"
+        return _check_direction(ctx, basis_name, i, low, high, ref_close, notes)
+    lo, hi, tol = _band(claimed, claim.get("precision"), claim.get("hedge"))
+    common = dict(basis=basis_name, claimed=claimed, tolerance=tol, reference=reference,
+                  session=session, band=[lo, hi])
+
+    def evaluate(ref: float) -> tuple[bool, float, bool | None]:
+        """(pct fits, actual pct, stated level fits or None) against previous close ``ref``."""
+        if basis == "intraday":
+            floor, ceiling = _pct(low, ref), _pct(high, ref)
+            actual = min(max(claimed, floor), ceiling)
+            fits = max(lo, floor) <= min(hi, ceiling) + 1e-9
+        else:
+            actual = _pct(close, ref)
+            fits = lo - 1e-9 <= actual <= hi + 1e-9
+        level_fits = None
+        if level is not None:
+            lt = _level_tolerance(level)
+            in_range = (low - lt <= level <= high + lt) if basis == "intraday" \
+                else abs(level - close) <= lt
+            implied = _pct(level, ref)
+            # the stated level with the pct must imply the real previous close
+            level_fits = in_range and lo - 1e-9 - _pct_of_level_tol(level, ref) <= implied \
+                <= hi + 1e-9 + _pct_of_level_tol(level, ref)
+        return fits, actual, level_fits
+
+    fits, actual, level_fits = evaluate(ref_close)
+    if basis == "intraday":
+        notes.append(f"close-to-close was {close_move:+.2f}%")
+    if fits and level_fits in (None, True):
+        return _verdict(SUPPORTED, actual=actual, note=_join(*notes), **common)
+    if fits and level_fits is False:
+        split = _split_match(ctx, i, level, low, high, close, basis)
+        if split is not None:
+            factor, confirmed = split
+            text = (f"stated level {_num(level)} matches the price before the later "
+                    f"{_num(factor)}-for-1 split (the series is split-adjusted)")
+            if not confirmed:
+                text += "; no split data stored, ratio inferred"
+            return _verdict(SUPPORTED, actual=actual, note=_join(text, *notes),
+                            split_factor=factor, **common)
+    # an ex-dividend day: the move may be measured from the previous close less the dividend
+    dividend = series.dividend[i]
+    if dividend:
+        adj_fits, adj_actual, adj_level = evaluate(ref_close - dividend)
+        if adj_fits and adj_level in (None, True):
+            return _verdict(SUPPORTED, actual=adj_actual, note=_join(
+                f"ex-dividend day: measured from the previous close less the {_num(dividend)} "
+                f"dividend ({_num(ref_close - dividend)}); against the raw close it is "
+                f"{actual:+.2f}%", *notes), dividend=dividend, **common)
+    elif level is not None and not fits and is_equity(ctx.symbol, ctx.master):
+        gap = _dividend_gap(level, lo, hi, ref_close, low, high, close, basis)
+        if gap is not None:
+            implied_ref, share = gap
+            return _verdict(INCONCLUSIVE, actual=actual, note=_join(
+                f"stated level {_num(level)} matches, but the move only fits a previous close of "
+                f"{_num(implied_ref)}, {share * 100:.2f}% below the stored {_num(ref_close)}: an "
+                "ex-dividend day? (no dividend data stored)", *notes), **common)
+    reasons = []
+    if claimed * actual < 0 and abs(actual) > 1e-9:
+        reasons.append("direction differs")
+    if not fits:
+        what = "the nearest move reached" if basis == "intraday" else "the move"
+        reasons.append(f"{what} {actual:+.2f}% lies outside {_band_text(lo, hi)}")
+    if level_fits is False:
+        lt = _level_tolerance(level)
+        if basis == "intraday" and not low - lt <= level <= high + lt:
+            reasons.append(f"stated level {_num(level)} not in the session range "
+                           f"{_num(low)}..{_num(high)}")
+        elif basis != "intraday" and abs(level - close) > lt:
+            reasons.append(f"stated level {_num(level)} is not the close {_num(close)}")
+        else:
+            reasons.append(f"stated level {_num(level)} with the move does not imply the previous "
+                           f"close {_num(ref_close)}")
+    return _verdict(CONTRADICTED, actual=actual, note=_join(*reasons, *notes), **common)
+
+
+def _band_text(lo: float, hi: float) -> str:
+    if math.isinf(hi):
+        return f"{lo:+.3f}% or more"
+    if math.isinf(lo):
+        return f"{hi:+.3f}% or less"
+    return f"{lo:+.3f}%..{hi:+.3f}%"
+
+
+def _pct_of_level_tol(level: float, ref: float) -> float:
+    # the level's rounding, or 1bp for preliminary closes quoted with a rounded pct
+    return max(_half_unit(level), 0.0001 * level) / ref * 100.0
+
+
+def _split_match(ctx: _Context, i: int, level: float, low: float, high: float, close: float,
+                 basis: str) -> tuple[float, bool] | None:
+    """(split factor, confirmed by stored splits) under which ``level`` matches the bar, or None."""
+    series = ctx.series
+    stored = series.splits_after(series.dates[i])
+    candidates = [(stored, True)] if stored != 1.0 else []
+    if not series.has_split_data():
+        candidates += [(f, False) for f in COMMON_SPLITS]
+    for factor, confirmed in candidates:
+        lt = _level_tolerance(level)
+        if basis == "intraday":
+            if low * factor - lt <= level <= high * factor + lt:
+                return factor, confirmed
+        elif abs(level - close * factor) <= max(lt, LEVEL_RELATIVE_TOLERANCE * level * 2):
+            return factor, confirmed
+    return None
+
+
+def _dividend_gap(level: float, lo: float, hi: float, ref: float, low: float, high: float,
+                  close: float, basis: str) -> tuple[float, float] | None:
+    """(implied previous close, its gap below ``ref``) when only a dividend explains the pct."""
+    lt = _level_tolerance(level)
+    in_range = (low - lt <= level <= high + lt) if basis == "intraday" else abs(level - close) <= lt
+    if not in_range:
+        return None
+    mid = (lo + hi) / 2 if math.isfinite(hi) else lo
+    implied = level / (1 + mid / 100.0)
+    share = (ref - implied) / ref
+    if MIN_DIVIDEND_YIELD <= share <= MAX_DIVIDEND_YIELD:
+        return implied, share
+    return None
+
+
+def _check_points(ctx: _Context, i: int, basis: str, notes: list[str]) -> dict[str, Any]:
+    series, claim = ctx.series, ctx.claim
+    points = abs(float(claim["points"]))
+    claimed = -points if claim.get("direction") == "down" else points
+    ref = series.close[i - 1]
+    tol = _half_unit(points)
+    if claim.get("hedge"):
+        lo, hi, tol = _band(claimed, None, claim.get("hedge"))
+    else:
+        lo, hi = claimed - tol, claimed + tol
+    close = series.close[i]
+    if basis == "intraday":
+        low = series.low[i] if series.low[i] is not None else close
+        high = series.high[i] if series.high[i] is not None else close
+        actual = min(max(claimed, low - ref), high - ref)
+        fits = max(lo, low - ref) <= min(hi, high - ref)
+        name = "intraday-range-points"
+    else:
+        actual = close - ref
+        fits = lo <= actual <= hi
+        name = "close-to-close-points"
+    return _verdict(SUPPORTED if fits else CONTRADICTED, basis=name, claimed=claimed,
+                    actual=actual, tolerance=tol, reference=_ref(series, i - 1),
+                    session=_bar(series, i), note=_join(*notes), band=[lo, hi])
+
+
+def _check_direction(ctx: _Context, basis: str, i: int, low: float, high: float, ref: float,
+                     notes: list[str]) -> dict[str, Any]:
+    series, direction = ctx.series, ctx.claim.get("direction")
+    actual = _pct(series.close[i], ref)
+    if basis == "intraday-range":
+        span = (_pct(low, ref), _pct(high, ref))
+        ok = {"up": span[1] > 0, "down": span[0] < 0,
+              "flat": span[0] <= FLAT_PCT and span[1] >= -FLAT_PCT}.get(direction)
+    else:
+        ok = {"up": actual > 0, "down": actual < 0, "flat": abs(actual) <= FLAT_PCT}.get(direction)
+    if ok is None:
+        return _verdict(UNVERIFIABLE, note=f"not a checkable statement (direction {direction!r})")
+    return _verdict(SUPPORTED if ok else CONTRADICTED, basis=basis, actual=actual,
+                    reference=_ref(series, i - 1), session=_bar(series, i),
+                    note=_join(f"direction {direction} only", *notes))
+
+
+def _check_window_move(ctx: _Context, kind: str, first: str, last: str) -> dict[str, Any]:
+    series, claim = ctx.series, ctx.claim
+    claimed = _claimed_pct(claim)
+    basis = kind
+    r = series.before(first)
+    if r is None:
+        return _verdict(UNVERIFIABLE, basis=basis, claimed=claimed,
+                        note=f"no {ctx.symbol} close before {first}")
+    ref = series.close[r]
+    # what the article may measure to: the previous close, the session close, a stated level
+    candidates: list[tuple[str, str, float]] = []
+    prev = series.before(last) if last == ctx.published else None
+    if prev is not None and prev > r:
+        candidates.append(("previous close", series.dates[prev], series.close[prev]))
+    end = series.on_or_before(last)
+    if end is not None and end > r and (not candidates or series.dates[end] != candidates[0][1]):
+        candidates.append(("close", series.dates[end], series.close[end]))
+    if claim.get("level") is not None:
+        candidates.append(("stated level", last, float(claim["level"])))
+    if not candidates:
+        return _verdict(UNVERIFIABLE, basis=basis, claimed=claimed,
+                        note=f"no {ctx.symbol} close in {first}..{last}")
+    if claimed is None:
+        return _verdict(UNVERIFIABLE, basis=basis, note="not a checkable statement (no figure)")
+    lo, hi, tol = _band(claimed, claim.get("precision"), claim.get("hedge"))
+    moves = [(what, date, value, _pct(value, ref)) for what, date, value in candidates]
+    best = min(moves, key=lambda m: 0.0 if lo <= m[3] <= hi else min(abs(m[3] - lo), abs(m[3] - hi)))
+    what, date, value, actual = best
+    others = "; ".join(f"as of the {w} ({d}) {a:+.2f}%" for w, d, _, a in moves if (w, d) != (what, date))
+    fits = lo - 1e-9 <= actual <= hi + 1e-9
+    note = _join(f"measured as of the {what} ({date})", others and f"other ends: {others}")
+    i = series.index(date)
+    session = _bar(series, i) if i is not None else {"date": date, "low": None, "high": None,
+                                                      "close": value}
+    return _verdict(SUPPORTED if fits else CONTRADICTED, basis=basis, claimed=claimed,
+                    actual=actual, tolerance=tol, reference=_ref(series, r), session=session,
+                    note=note, band=[lo, hi], window=[first, last], measured_to=what)
+
+
+def _check_level(ctx: _Context) -> dict[str, Any]:
+    claim, series = ctx.claim, ctx.series
+    date, why = _session_date(ctx, "overnight" if _has(_period(claim), OVERNIGHT_PERIODS)
+                              else "session")
+    if date is None:
+        return _verdict(UNVERIFIABLE, note=why, claimed=claim.get("level"))
+    basis, date, how = _resolve_basis(ctx, date)
+    i = series.index(date) if date else None
+    if i is None:
+        return _verdict(UNVERIFIABLE, note=f"no {ctx.symbol} bar on {date}",
+                        claimed=claim.get("level"))
+    level = float(claim["level"])
+    lt = _level_tolerance(level)
+    close = series.close[i]
+    low = series.low[i] if series.low[i] is not None else close
+    high = series.high[i] if series.high[i] is not None else close
+    if basis == "intraday":
+        fits = low - lt <= level <= high + lt
+        actual = min(max(level, low), high)
+        name = "intraday-range"
+    else:
+        fits = abs(level - close) <= lt
+        actual = close
+        name = "close"
+    common = dict(basis=name, claimed=level, actual=actual, tolerance=lt,
+                  reference=_ref(series, i - 1) if i > 0 else None, session=_bar(series, i))
+    if fits:
+        return _verdict(SUPPORTED, **common)
+    split = _split_match(ctx, i, level, low, high, close, basis)
+    if split is not None:
+        factor, confirmed = split
+        return _verdict(SUPPORTED if confirmed else INCONCLUSIVE, note=(
+            f"matches the price before the later {_num(factor)}-for-1 split (the series is "
+            "split-adjusted)" + ("" if confirmed else "; no split data stored, ratio inferred")),
+            split_factor=factor, **common)
+    return _verdict(CONTRADICTED, **common)
+
+
+# -- records ----------------------------------------------------------------------------
+
+
+def _record_scope(wording: str, date: str) -> tuple[str | None, str]:
+    """(first day of the history the record is about or None for all of it, description)."""
+    day = dt.date.fromisoformat(date)
+    m = re.search(r"since (?:(?:early|late|mid)[- ])?(?:([a-z]+) (?:(\d{1,2}),? )?)?(\d{4})", wording)
+    if m:
+        # "highest since 2007": nothing higher after that period (the last higher value lies in it)
+        year, month = int(m.group(3)), _MONTHS.get((m.group(1) or "")[:3])
+        if month and m.group(2):
+            first = dt.date(year, month, int(m.group(2))) + dt.timedelta(days=1)
+        elif month:
+            first = (dt.date(year, month, 28) + dt.timedelta(days=4)).replace(day=1)
+        else:
+            first = dt.date(year + 1, 1, 1)
+        return first.isoformat(), m.group(0)
+    m = re.search(r"(\d+|two|three|four|five|six|seven|eight|nine|ten|\w+teen|twenty)[- ]"
+                  r"(year|month|week)", wording)
+    if m:
+        n = int(m.group(1)) if m.group(1).isdigit() else _NUMBERS.get(m.group(1))
+        if n:
+            days = {"year": 365.25, "month": 30.44, "week": 7}[m.group(2)] * n
+            return (day - dt.timedelta(days=round(days))).isoformat(), f"{n}-{m.group(2)}"
+    if "decade" in wording:
+        return (day - dt.timedelta(days=3652)).isoformat(), "decade"
+    if re.search(r"multi-?year", wording):
+        return (day - dt.timedelta(days=730)).isoformat(), "multi-year"
+    return None, "all-time"
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+            "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+            "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+            "twenty": 20}
+
+
+def _check_record(ctx: _Context) -> dict[str, Any]:
+    claim, series = ctx.claim, ctx.series
+    wording = (claim.get("record") or "").lower()
+    highest = not re.search(r"\blow|\btrough|\bbottom|\bweakest|\bcheapest", wording)
+    if "clos" in wording:
+        fields = ["close"]
+    elif "intraday" in wording:
+        fields = ["high" if highest else "low"]
+    else:
+        fields = None  # decided by the basis below
+    period = _period(claim)
+    window = None if _has(period, OVERNIGHT_PERIODS) else _window(claim, ctx.published)
+    if window is not None:
+        fields = fields or ["close", "high" if highest else "low"]
+        return _check_window_record(ctx, fields[0], highest, wording, *window)
+    date, why = _session_date(ctx, "overnight" if _has(period, OVERNIGHT_PERIODS) else "session")
+    if date is None:
+        return _verdict(UNVERIFIABLE, note=why)
+    basis = "session"
+    if not _has(period, OVERNIGHT_PERIODS):
+        basis, date, _ = _resolve_basis(ctx, date)
+    if fields is None:
+        extreme = "high" if highest else "low"
+        fields = [extreme] if basis == "intraday" else ["close", extreme]
+    i = series.index(date) if date else None
+    if i is None:
+        return _verdict(UNVERIFIABLE, note=f"no {ctx.symbol} bar on {date}")
+    scope_start, scope = _record_scope(wording, date)
+    start = 0 if scope_start is None else series.position(scope_start)
+    results = [_record_on(ctx, f, highest, i, start, scope) for f in fields]
+    for n, result in enumerate(results):
+        if result["verdict"] == SUPPORTED:
+            if n > 0:
+                result["note"] = _join(f"the {fields[0]} was not a record; the intraday "
+                                       f"{fields[n]} was", result["note"])
+            break
+    else:
+        result = results[0]
+    if _has(period, OVERNIGHT_PERIODS):
+        result["note"] = _join(f"overnight: the {ctx.exchange or ctx.symbol} session of {date}",
+                               result["note"])
+    return result
+
+
+def _record_name(field: str, highest: bool) -> str:
+    if field == "close":
+        return "record-close" if highest else "record-low-close"
+    return "record-high" if highest else "record-low"
+
+
+def _record_on(ctx: _Context, field: str, highest: bool, i: int, start: int,
+               scope: str) -> dict[str, Any]:
+    """Whether bar ``i``'s ``field`` beats every value since position ``start``."""
+    series, claim = ctx.series, ctx.claim
+    value = series.values(field)[i]
+    level = claim.get("level")
+    prior = series.extreme(field, highest, start, i)
+    basis = _record_name(field, highest)
+    session = _bar(series, i)
+    if prior is None:
+        return _verdict(INCONCLUSIVE, basis=basis, actual=value, session=session,
+                        claimed=level, note=f"no {ctx.symbol} history before {series.dates[i]}")
+    best, at = prior
+    beaten = value > best if highest else value < best
+    notes = [f"{scope} record: previous best {_num(best)} on {series.dates[at]}"]
+    if scope == "all-time" and series.dates[0] > "1990-01-01" and start == 0:
+        notes.append(f"history from {series.dates[0]}")
+    if level is not None:
+        lt = _level_tolerance(float(level))
+        low = series.low[i] if series.low[i] is not None else series.close[i]
+        high = series.high[i] if series.high[i] is not None else series.close[i]
+        if field == "close" and abs(float(level) - series.close[i]) > lt \
+                and not (low - lt <= float(level) <= high + lt):
+            beaten = False
+            notes.append(f"stated level {_num(level)} not reached on {series.dates[i]}")
+        if field != "close" and not (low - lt <= float(level) <= high + lt):
+            beaten = False
+            notes.append(f"stated level {_num(level)} not in the range {_num(low)}..{_num(high)}")
+        elif (float(level) > best) != highest and field != "close":
+            beaten = False
+    return _verdict(SUPPORTED if beaten else CONTRADICTED, basis=basis, claimed=level,
+                    actual=value, reference={"date": series.dates[at], "close": best},
+                    session=session, note=_join(*notes), field=field)
+
+
+def _check_window_record(ctx: _Context, field: str, highest: bool, wording: str, kind: str,
+                         first: str, last: str) -> dict[str, Any]:
+    """A record set within a window ("set earlier this week", "breached ... last month")."""
+    series, claim = ctx.series, ctx.claim
+    a = series.before(first)
+    a = 0 if a is None else a + 1
+    b = series.on_or_before(last)
+    if b is None or b < a:
+        return _verdict(UNVERIFIABLE, note=f"no {ctx.symbol} bar in {first}..{last}")
+    scope_start, scope = _record_scope(wording, series.dates[b])
+    start = 0 if scope_start is None else series.position(scope_start)
+    values = series.values(field)
+    level = claim.get("level")
+    basis = _record_name(field, highest) + f" ({kind})"
+    candidates = range(a, b + 1)
+    if level is not None:
+        lt = _level_tolerance(float(level))
+        candidates = [k for k in candidates if abs(values[k] - float(level)) <= lt]
+        if not candidates:
+            return _verdict(CONTRADICTED, basis=basis, claimed=level,
+                            note=f"no {field} of {_num(level)} in {first}..{last}", window=[first, last])
+    for k in candidates:
+        prior = series.extreme(field, highest, start, k)
+        if prior is None:
+            continue
+        best, at = prior
+        if (values[k] > best) if highest else (values[k] < best):
+            notes = [f"set on {series.dates[k]}, beating {_num(best)} of {series.dates[at]}"]
+            verdict = SUPPORTED
+            if level is not None and ctx.published:
+                # "the record peak of X": still the record up to the article
+                until = series.before(ctx.published)
+                later = series.extreme(field, highest, k + 1, until + 1) if until is not None else None
+                if later is not None and ((later[0] > values[k]) if highest else (later[0] < values[k])):
+                    verdict = CONTRADICTED
+                    notes.append(f"beaten again on {series.dates[later[1]]} ({_num(later[0])})")
+            return _verdict(verdict, basis=basis, claimed=level, actual=values[k],
+                            reference={"date": series.dates[at], "close": best},
+                            session=_bar(series, k), note=_join(*notes), window=[first, last],
+                            field=field)
+    prior = series.extreme(field, highest, start, a)
+    best_in = series.extreme(field, highest, a, b + 1)
+    return _verdict(CONTRADICTED, basis=basis, claimed=level,
+                    actual=best_in[0] if best_in else None,
+                    reference={"date": series.dates[prior[1]], "close": prior[0]} if prior else None,
+                    note=f"no {scope} record {field} in {first}..{last}", window=[first, last])
+
+
+# -- index move and excess return ---------------------------------------------------------
+
+
+def _with_index(ctx: _Context, result: dict[str, Any]) -> dict[str, Any]:
+    """Add the main index's move over the same basis, and the excess, for an equity's move."""
+    if result["verdict"] == UNVERIFIABLE or result.get("actual") is None:
+        return result
+    if not result.get("basis") or "points" in result["basis"]:
+        return result
+    if not is_equity(ctx.symbol, ctx.master):
+        return result
+    index = main_index_for(ctx.exchange, ctx.master, ctx.symbol)
+    if not index or index == ctx.symbol:
+        return result
+    result["index_symbol"] = index
+    series = ctx.prices.series(index)
+    session = result.get("session") or {}
+    ref = result.get("reference") or {}
+    if series is None or not session.get("date") or not ref.get("date"):
+        result["index_note"] = f"no {index} prices"
+        return result
+    end = series.index(session["date"])
+    if result["basis"] in ("intraday-range", "close-to-close"):
+        start = end - 1 if end else None
+    else:
+        start = series.on_or_before(ref["date"])
+    if end is None or start is None or start < 0:
+        result["index_note"] = f"no {index} bars for {ref['date']}..{session['date']}"
+        return result
+    move = _pct(series.close[end], series.close[start])
+    result["index_move"] = round(move, 4)
+    result["excess"] = round(result["actual"] - move, 4)
+    if result["basis"] == "intraday-range":
+        result["index_basis"] = "close-to-close (the index level at the article's time is unknown)"
+    return result
+
+
+def _num(value: float) -> str:
+    """A price or ratio for a note: at most 2 decimals, no trailing zeros (39426.29, 2, 0.5)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _join(*parts: str | None) -> str | None:
+    text = "; ".join(p for p in parts if p)
+    return text or None
+
+
+# -- the store ---------------------------------------------------------------------------
+
+
+@functools.cache
+def load_master() -> Any:
+    """The instrument master (nlp.instruments) when it loads, else None: checks fall back to suffixes."""
+    try:
+        from nlp.instruments import InstrumentMaster
+
+        return InstrumentMaster.load()
+    except Exception:  # noqa: BLE001 - a missing or broken master must not stop checking
+        return None
+
+
+def _safe_check(claim: dict[str, Any], article: dict[str, Any], prices: PriceSource,
+                master: Any) -> dict[str, Any]:
+    try:
+        return check_claim(claim, article, prices, master)
+    except Exception as exc:  # noqa: BLE001 - one bad claim must not stop the others
+        return _verdict(UNVERIFIABLE, note=f"check failed: {type(exc).__name__}: {exc}")
+
+
+def check_store(store: Any, master: Any = None, article_ids: Any = None) -> dict[str, int]:
+    """Re-check the stored claims (of ``article_ids``, or all) against the stored prices.
+
+    ``master`` defaults to :func:`load_master`. Returns counts by verdict plus
+    ``claims``. A claim whose check fails unexpectedly is stored
+    ``unverifiable`` with the error in its note: no claim is dropped.
+    """
+    from nlp.market.series import StorePrices
+
+    prices = StorePrices(store)
+    master = master if master is not None else load_master()
+    counts = {v: 0 for v in VERDICTS}
+    checks = []
+    for item in store.claims_to_check(article_ids):
+        check = _safe_check(item["claim"], item["article"], prices, master)
+        counts[check["verdict"]] += 1
+        checks.append((item["pk"], item["article_id"], check))
+    store.save_checks(checks)
+    counts["claims"] = len(checks)
+    return counts
+
+
+def check_records(store: Any, records: list[dict[str, Any]], master: Any = None,
+                  prices: PriceSource | None = None) -> dict[str, int]:
+    """Fill ``claim["check"]`` of every claim of public ``records`` from the store's prices.
+
+    Each record needs ``article`` (published, published_time, timezone) and
+    ``claims``. ``master`` defaults to :func:`load_master`; ``prices`` to the
+    store's prices read once per symbol. Returns counts by verdict plus ``claims``.
+    """
+    from nlp.market.series import StorePrices
+
+    prices = prices or StorePrices(store)
+    master = master if master is not None else load_master()
+    counts = {v: 0 for v in VERDICTS}
+    for record in records:
+        article = record.get("article") or {}
+        for claim in record.get("claims") or []:
+            claim["check"] = _safe_check(claim, article, prices, master)
+            counts[claim["check"]["verdict"]] += 1
+    counts["claims"] = sum(counts[v] for v in VERDICTS)
+    return counts
