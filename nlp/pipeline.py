@@ -75,7 +75,8 @@ def build_pipeline(*, use_causal_model: bool = True, components: list[str] | Non
     """The English model with newslink's components added after ``ner``."""
     register_extensions()
     pipeline, _ = load_language()
-    for name in components if components is not None else component_names():
+    available = component_names()  # imports the modules, which registers the factories
+    for name in components if components is not None else available:
         config = {"use_model": use_causal_model} if name == "newslink_causes" else {}
         pipeline.add_pipe(name, config=config)
     return pipeline

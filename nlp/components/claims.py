@@ -1,0 +1,1043 @@
+"""Market-move claims: "Tokyo Electron Ltd gained 4.64%", "closed at record highs overnight".
+
+:func:`extract_claims` reads a parsed ``Doc`` whose ``doc._.instruments`` holds the
+instrument mentions and returns :class:`~nlp.types.Claim` records:
+
+- ``change``: a percentage (``4.64%``, ``4.64 percent``, ``per cent``, ``pct``), points or
+  basis points, with its direction taken from the move word (rose / fell / up / down / a
+  17% surge), not from a sign; the subject is found through the dependency parse
+  (relative clauses, "shares of X", "X shares", "the stock", "the index");
+- ``level``: "closed at 39,883.86" with no move;
+- ``record``: all-time / record / life-time highs, "highest since 2007".
+
+Each claim gets a period and dates from :mod:`nlp.components.time_anchors`.
+Numbers that are no market move (a 60 percent chance, 72 percent of income) are left out.
+Word lists live in ``models/claims/`` (see its README).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from nlp.components import register_extensions
+from nlp.components import time_anchors
+from nlp.components.time_anchors import Anchor, ArticleTime
+from nlp.types import Claim, InstrumentMention
+
+MODELS = Path(__file__).resolve().parents[2] / "models" / "claims"
+
+NUMBER = re.compile(r"^[+\-\u2212]?\d{1,3}(,\d{3})+(\.\d+)?$|^[+\-\u2212]?\d+(\.\d+)?$")
+#: a Reuters instrument code: '.SPX', 'AAPL.O', 'VOWG_p.DE', 'CARLb.CO'
+RIC = re.compile(r"^(\.[A-Z0-9]{2,}|[A-Za-z0-9&_]{1,10}\.[A-Z]{1,3}[a-z]?)$")
+CURRENCY = {"$", "€", "£", "¥", "us$", "c$", "a$", "hk$"}
+#: dependency labels that open a clause of its own: cues inside belong to that clause
+CLAUSAL = {"advcl", "relcl", "acl", "ccomp", "xcomp", "conj", "parataxis", "csubj", "pcomp"}
+SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+RELATIVE = {"which", "that", "who", "whose"}
+#: prepositions that introduce another figure to compare with ('above the 3 percent increase analysts expected')
+COMPARING = {"above", "below", "than", "versus", "vs", "vs.", "against", "beyond", "over", "under", "from"}
+TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "today", "yesterday", "week", "month", "year", "session", "day", "quarter"}
+STOCK_WORDS = {"shares", "share", "stock", "stocks", "equity", "adrs", "adr", "units", "securities"}
+INDEX_WORDS = {"index", "average", "benchmark", "composite", "gauge", "indicator"}
+#: verbs that move their object: 'sending its shares tumbling 8 percent'
+CAUSATIVE = {"send", "push", "drive", "lift", "pull", "knock", "leave", "take", "boost", "drag", "propel"}
+CLOSE_LEMMAS = {"close", "end", "finish", "settle"}
+#: verbs through which a subject "reaches" a record ("rose to", "closed at", "blowing past")
+RECORD_VERBS = {
+    "rise", "climb", "hit", "reach", "touch", "set", "blow", "breach", "close", "end", "finish",
+    "surge", "jump", "top", "surpass", "break", "scale", "soar", "rally", "advance", "gain",
+    "trade", "be", "stand", "extend", "mark", "notch", "post", "log", "race", "push", "move",
+    "edge", "fall", "drop", "slide", "sink", "tumble", "plunge", "slump", "hover", "sit",
+}
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with open(MODELS / name, encoding="utf-8") as f:
+        return [
+            {k: (v or "").strip() for k, v in row.items()}
+            for row in csv.DictReader(line for line in f if not line.startswith("#"))
+        ]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The word lists of ``models/claims``, loaded once."""
+
+    moves: dict[tuple[str, ...], tuple[str, str]]  # words -> (direction, role)
+    periods: dict[tuple[str, ...], str]  # words -> period label
+    record_mods: frozenset[tuple[str, ...]]
+    record_heads: frozenset[str]
+    record_since: frozenset[str]
+    hedges: tuple[tuple[str, ...], ...]  # longest first
+    after_hours: frozenset[tuple[str, ...]]
+    close_words: frozenset[str]
+    nonmarket_after: frozenset[str]
+    nonmarket_before: frozenset[str]
+    rank_objects: frozenset[str]
+    nonmarket_subjects: frozenset[str]
+    sectors: frozenset[str]
+
+
+@cache
+def lexicon() -> Lexicon:
+    """Return the claims word lists (read once from ``models/claims``)."""
+    moves = {tuple(r["word"].lower().split()): (r["direction"], r["role"]) for r in _rows("moves.csv")}
+    periods = {tuple(r["phrase"].lower().split()): r["period"] for r in _rows("periods.csv")}
+    record = _rows("record_cues.csv")
+    cues = _rows("cues.csv")
+    nonmarket = _rows("nonmarket.csv")
+    return Lexicon(
+        moves=moves,
+        periods=periods,
+        record_mods=frozenset(tuple(r["cue"].split()) for r in record if r["role"] == "mod"),
+        record_heads=frozenset(r["cue"] for r in record if r["role"] == "head"),
+        record_since=frozenset(r["cue"] for r in record if r["role"] == "since"),
+        hedges=tuple(sorted((tuple(r["hedge"].split()) for r in _rows("hedges.csv")), key=len, reverse=True)),
+        after_hours=frozenset(tuple(r["cue"].split()) for r in cues if r["kind"] == "after_hours"),
+        close_words=frozenset(r["cue"] for r in cues if r["kind"] == "close"),
+        nonmarket_after=frozenset(r["word"] for r in nonmarket if r["where"] == "after"),
+        nonmarket_before=frozenset(r["word"] for r in nonmarket if r["where"] == "before"),
+        rank_objects=frozenset(r["word"] for r in nonmarket if r["where"] == "rank"),
+        nonmarket_subjects=frozenset(r["word"] for r in nonmarket if r["where"] == "subject"),
+        sectors=frozenset(r["word"] for r in _rows("sectors.csv")),
+    )
+
+
+# --- numbers -----------------------------------------------------------------------------
+
+
+def parse_number(text: str) -> float | None:
+    """'39,883.86' -> 39883.86; None when ``text`` is not a plain number."""
+    text = text.replace("\u2212", "-")
+    if not NUMBER.match(text):
+        return None
+    return float(text.replace(",", ""))
+
+
+def precision_of(text: str) -> float:
+    """Half a unit of the last stated digit: '4.64' -> 0.005, '17' -> 0.5."""
+    try:
+        exponent = Decimal(text.replace(",", "").lstrip("+-\u2212")).as_tuple().exponent
+    except InvalidOperation:
+        return 0.5
+    return float(Decimal(5) * Decimal(10) ** (exponent - 1)) if isinstance(exponent, int) else 0.5
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit in the Doc: token range [start, end), value, unit, hedge."""
+
+    start: int
+    end: int
+    number: int  # token index of the number
+    value: float
+    unit: str  # pct, points, bps
+    hedge: str | None = None
+
+
+def _unit_at(doc: Doc, i: int) -> tuple[str, int] | None:
+    """The unit starting at token ``i``: (unit, tokens it spans), or None."""
+    if i >= len(doc):
+        return None
+    w = doc[i].lower_
+    nxt = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+    if w in {"%", "percent", "pct", "pct.", "per-cent"}:
+        return "pct", 1
+    if w == "per" and nxt == "cent":
+        return "pct", 2
+    if w == "percentage" and nxt in {"point", "points"}:
+        return "points", 2
+    if w == "basis" and nxt in {"point", "points"}:
+        return "bps", 2
+    if w in {"bps", "bp", "bpts"}:
+        return "bps", 1
+    if w in {"points", "point", "pts"}:
+        return "points", 1
+    return None
+
+
+def find_quantities(doc: Doc, start: int = 0, end: int | None = None) -> list[Quantity]:
+    """Every percentage, points and basis-points figure among tokens [start, end)."""
+    end = len(doc) if end is None else end
+    found = []
+    for tok in doc[start:end]:
+        value = parse_number(tok.text)
+        if value is None:
+            continue
+        unit = _unit_at(doc, tok.i + 1)
+        if unit is None:
+            continue
+        found.append(
+            Quantity(tok.i, tok.i + 1 + unit[1], tok.i, abs(value), unit[0], _hedge_before(doc, tok.i))
+        )
+    return found
+
+
+def _hedge_before(doc: Doc, i: int) -> str | None:
+    words = [t.lower_ for t in doc[max(0, i - 3) : i]]
+    for hedge in lexicon().hedges:
+        if tuple(words[-len(hedge) :]) == hedge:
+            return " ".join(hedge)
+    return None
+
+
+# --- instrument mentions -----------------------------------------------------------------
+
+
+@dataclass
+class Subject:
+    """Who a claim is about: an instrument mention, or a sector phrase without a series."""
+
+    text: str
+    start: int  # character offsets
+    end: int
+    symbol: str | None = None
+    exchange: str | None = None
+    kind: str = "sector"
+    at: int | None = None  # where the sentence refers to it ("the index"), when not at start
+
+
+@dataclass
+class MentionIndex:
+    """Instrument mentions of a Doc, addressable by token."""
+
+    mentions: list[InstrumentMention]
+    by_token: dict[int, InstrumentMention] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, doc: Doc, mentions: Iterable[InstrumentMention]) -> MentionIndex:
+        index = cls(sorted(mentions, key=lambda m: m.start))
+        for m in index.mentions:
+            ts, te = m.token_start, m.token_end
+            if ts is None or te is None:
+                span = doc.char_span(m.start, m.end, alignment_mode="expand")
+                if span is None:
+                    continue
+                ts, te = span.start, span.end
+            for i in range(ts, te):
+                index.by_token.setdefault(i, m)
+        return index
+
+    def last_before(self, i: int, kinds: set[str], doc: Doc, within: int = 150) -> InstrumentMention | None:
+        """The latest mention of one of ``kinds`` ending before token ``i`` (coreference)."""
+        limit = doc[i].idx
+        for m in reversed(self.mentions):
+            if m.end <= limit and m.kind in kinds and m.symbol:
+                if doc[i].idx - m.start > within * 6:
+                    return None
+                return m
+        return None
+
+
+def _subject_of(m: InstrumentMention, at: int | None = None) -> Subject:
+    return Subject(m.text, m.start, m.end, m.symbol, m.exchange, m.kind, at)
+
+
+def _skip_left(doc: Doc, i: int, floor: int) -> int:
+    """Index of the first token left of ``i`` that is not punctuation or a '( RIC )' tag."""
+    j = i - 1
+    while j >= floor:
+        t = doc[j]
+        if t.text == ")":
+            k = j - 1
+            while k >= floor and k > j - 5 and doc[k].text != "(":
+                k -= 1
+            if k >= floor and doc[k].text == "(" and all(RIC.match(x.text) for x in doc[k + 1 : j]):
+                j = k - 1
+                continue
+            return j
+        if t.text in {",", "\u2014", "-", "--"}:
+            j -= 1
+            continue
+        return j
+    return -1
+
+
+def _noun_phrase(tok: Token) -> tuple[int, int]:
+    """Token range of the modifiers-plus-head phrase of a noun, without determiners."""
+    left = tok.i
+    for child in tok.lefts:
+        if child.dep_ in {"compound", "amod", "nmod", "npadvmod", "nummod"} or child.text == "-":
+            left = min(left, child.left_edge.i)
+    while left < tok.i and tok.doc[left].dep_ in {"det", "poss", "case", "punct"}:
+        left += 1
+    return left, tok.i + 1
+
+
+def resolve_subject(tok: Token, index: MentionIndex) -> list[Subject]:
+    """The instrument(s) or sector a subject token stands for; [] when it is no market subject."""
+    doc = tok.doc
+    lex = lexicon()
+    if tok.i not in index.by_token and tok.text.startswith(".") and RIC.match(tok.text):
+        named = [c for c in tok.lefts if c.dep_ in {"compound", "nmod"}]
+        if not named and tok.i > 0 and doc[tok.i - 1].pos_ in {"NOUN", "PROPN"}:
+            named = [doc[tok.i - 1]]  # the parser left the code detached from its name
+        found = resolve_subject(named[-1], index) if named else []  # 'the ... Home Construction index .DJUSHB lost'
+        if not found:
+            span = doc[_noun_phrase(tok)[0] : tok.i + 1]  # 'the FTSEurofirst 300 .FTEU3': an index the master lacks
+            found = [Subject(span.text, span.start_char, span.end_char, kind="index")]
+        return found
+    if tok.i not in index.by_token and tok.lower_ in lex.nonmarket_subjects:
+        return []  # 'Nissan ( 7201.T ) sales rose 23 percent': the sales moved, not the stock
+    names = [c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i == tok.i + 1 and not RIC.match(c.text)]
+    if tok.i not in index.by_token and tok.pos_ == "NOUN" and names:
+        found = resolve_subject(names[0], index)  # 'Truck manufacturer Oshkosh ( OSK.N ) rallied'
+        if found:
+            return found
+    found: list[Subject] = []
+    searched = False
+    if tok.i in index.by_token:
+        if any(c.dep_ == "appos" and c.lower_ in lex.nonmarket_subjects for c in tok.children):
+            return []  # 'Morgan Stanley ( MS.N ) CEO James Gorman's total pay fell 7 percent'
+        found = [_subject_of(index.by_token[tok.i])]
+    else:
+        for t in _phrase_tokens(tok):
+            m = index.by_token.get(t.i)
+            if m is None:
+                continue
+            searched = True
+            found = _inner_mention(tok, t, m, index)
+            if found:
+                break
+    if not found and not searched:
+        found = _unnamed_subject(tok, index)
+    for conj in tok.conjuncts:
+        if conj.i > tok.i:
+            found.extend(s for s in resolve_subject(conj, index) if s.symbol not in {f.symbol for f in found if f.symbol})
+    if found and found[0].symbol:
+        found = _with_listed_before(doc, found, index)
+    return found
+
+
+def _inner_mention(tok: Token, t: Token, m: InstrumentMention, index: MentionIndex) -> list[Subject]:
+    """What a subject means when an instrument is named inside its phrase.
+
+    'Apple shares', 'shares of Apple', 'fund ( XLE.P )' -> the instrument; 'S&P 500 energy
+    companies', 'the Nikkei's tech-related shares' -> a group of its members (symbol None);
+    'Gorman's total pay' -> no market subject.
+    """
+    doc = tok.doc
+    a = _noun_phrase(tok)[0]
+    if m.kind == "index":
+        end = max(x.i for x in _phrase_tokens(tok))
+        last = max(i for i, x in index.by_token.items() if x is m)
+        between = [x for x in doc[last + 1 : tok.i] if x.text not in {"(", ")"} and not RIC.match(x.text)]
+        if tok.lower_ in INDEX_WORDS and not between:
+            return [_subject_of(m, min(m.start, doc[a].idx))]  # 'the benchmark S&P 500 index'
+        span = doc[a : end + 1]
+        return [Subject(span.text, span.start_char, span.end_char, at=span.start_char)]
+    if m.kind == "sector":
+        return [_subject_of(m, min(m.start, doc[a].idx))]  # 'the S&P 500 energy companies'
+    own = {i for i, x in index.by_token.items() if x is m}
+    if tok.lower_ in STOCK_WORDS or (t.dep_ == "appos" and t.head == tok and own <= {x.i for x in t.subtree} | {t.i - 1, t.i + 1}):
+        return [_subject_of(m, min(m.start, doc[a].idx))]
+    name = doc[min(t.i, tok.i) : max(t.i, tok.i) + 1]
+    if tok.pos_ == "PROPN" and t.dep_ in {"compound", "nmod"} and all(x.pos_ == "PROPN" or x.text == "&" for x in name):
+        # 'Honeywell International', 'Tesla Motors Inc': the mention covers only the first words of the name
+        return [_subject_of(m, min(m.start, doc[a].idx))]
+    return []
+
+
+def _unnamed_subject(tok: Token, index: MentionIndex) -> list[Subject]:
+    """'the stock', 'its shares', 'the index' (the last one named), or a sector ('miners')."""
+    doc = tok.doc
+    lex = lexicon()
+    lower = tok.lower_
+    modifiers = [c for c in tok.lefts if c.dep_ in {"compound", "amod", "nmod"}]
+    kinds = None
+    if lower in {"it", "its"}:
+        kinds = {"equity", "index"}
+    elif lower in {"stock", "shares", "share"} and not modifiers:
+        kinds = {"equity"}
+    elif lower in {"index", "average"} and not modifiers:
+        kinds = {"index"}
+    if kinds is not None:
+        m = index.last_before(tok.i, kinds, doc)
+        return [_subject_of(m, doc[min(tok.left_edge.i, tok.i)].idx)] if m else []
+    if (lower in lex.sectors or tok.lemma_.lower() in lex.sectors) and lower not in lex.nonmarket_subjects:
+        a, b = _noun_phrase(tok)
+        span = doc[a:b]
+        return [Subject(span.text, span.start_char, span.end_char)]
+    return []
+
+
+def _phrase_tokens(tok: Token) -> Iterable[Token]:
+    """Tokens of a subject's own noun phrase: compounds, possessives, 'shares of X', not clauses."""
+    stack = [tok]
+    while stack:
+        t = stack.pop()
+        yield t
+        for child in t.children:
+            if child.dep_ in CLAUSAL or child.dep_ in {"cc", "punct"}:
+                continue
+            if child.dep_ == "prep" and child.lower_ not in {"of", "in"}:
+                continue
+            stack.append(child)
+
+
+def _with_listed_before(doc: Doc, found: list[Subject], index: MentionIndex) -> list[Subject]:
+    """Add 'the S&P 500 and Nasdaq closed ...': a mention listed right before the subject."""
+    first = doc.char_span(found[0].start, found[0].end, alignment_mode="expand")
+    if first is None:
+        return found
+    j = first.start - 1
+    if j >= 0 and doc[j].lower_ in {"and", "&"}:
+        k = _skip_left(doc, j, max(0, j - 8))
+        m = index.by_token.get(k)
+        if m is not None and m.symbol and m.symbol not in {s.symbol for s in found}:
+            return [_subject_of(m)] + found
+    return found
+
+
+# --- the move word and its subject --------------------------------------------------------
+
+
+def move_at(tok: Token) -> tuple[str, str] | None:
+    """(direction, role) when ``tok`` is a move word ('rose', 'up', 'surge'); else None."""
+    lex = lexicon().moves
+    doc = tok.doc
+    if tok.i + 1 < len(doc):
+        two = (tok.lower_, doc[tok.i + 1].lower_)
+        if two in lex:
+            return lex[two]
+    hit = lex.get((tok.lower_,))
+    if hit is None:
+        return None
+    direction, role = hit
+    if role == "noun" and tok.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    if role == "verb" and tok.pos_ in {"NOUN", "PROPN", "ADJ"} and (tok.lower_,) not in _noun_forms():
+        return None
+    return hit
+
+
+@cache
+def _noun_forms() -> frozenset[tuple[str, ...]]:
+    return frozenset(k for k, (_, role) in lexicon().moves.items() if role == "noun")
+
+
+def _noun_move(tok: Token) -> tuple[str, str] | None:
+    hit = lexicon().moves.get((tok.lower_,)) or lexicon().moves.get((tok.lemma_.lower(),))
+    return hit if hit and tok.pos_ in {"NOUN", "PROPN"} and (tok.lemma_.lower(),) in _noun_forms() else None
+
+
+def find_anchor(q: Quantity, doc: Doc, sent: Span) -> tuple[Token, str, str] | None:
+    """The move word a quantity belongs to: (token, direction, role), or None."""
+    heads = [t for t in doc[q.start : q.end] if not (q.start <= t.head.i < q.end) or t.head == t]
+    tok = heads[0] if heads else doc[q.number]
+    for _ in range(5):
+        if tok.head == tok:
+            break
+        tok = tok.head
+        if tok.lower_ in {"versus", "vs", "vs.", "than", "against"} or (tok.lower_ == "with" and tok.head.lower_ == "compared"):
+            return None  # 'gained 24 percent, versus only 13 percent for Coca-Cola': another subject's figure
+        hit = move_at(tok) or (_noun_move(tok) if tok.dep_ != "ROOT" else None)
+        if hit:
+            return tok, hit[0], "noun" if tok.pos_ == "NOUN" and hit[1] == "noun" else hit[1]
+        if tok.pos_ == "VERB":
+            break
+    after = q.end
+    if after < sent.end and doc[after].lower_ in {"higher", "lower"}:
+        return doc[after], "up" if doc[after].lower_ == "higher" else "down", "adverb"
+    for j in range(q.start - 1, max(sent.start, q.start - 5) - 1, -1):
+        hit = move_at(doc[j])
+        if hit:
+            return doc[j], hit[0], hit[1]
+        if doc[j].lower_ not in {"by", ",", "or", "a", "nearly", "about", "almost", "some", "around", "over", "more", "than", "just", "roughly", "as", "much"}:
+            break
+    return None
+
+
+def _clause_verb(tok: Token) -> Token:
+    while tok.pos_ not in {"VERB", "AUX"} and tok.head != tok and tok.dep_ not in SUBJECTS:
+        tok = tok.head
+    return tok
+
+
+def subjects_of_verb(verb: Token, index: MentionIndex) -> list[Subject]:
+    """Subjects of a clause verb, following conjoined, relative and adverbial clauses up."""
+    for _ in range(4):
+        subs = [c for c in verb.children if c.dep_ in SUBJECTS]
+        if verb.dep_ == "relcl" and (
+            not subs or subs[0].lower_ in RELATIVE or any(c.lower_ == "whose" for c in subs[0].children)
+        ):
+            return resolve_subject(verb.head, index)
+        for s in sorted(subs, key=lambda s: -s.i):
+            found = resolve_subject(s, index)
+            if found:
+                return found
+        if subs:
+            return []
+        raised = [c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i]
+        infinitive = verb.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        if raised and (verb.dep_ == "xcomp" or infinitive or (verb.dep_ in {"advcl", "ccomp", "oprd"} and verb.head.lemma_.lower() in CAUSATIVE)):
+            return resolve_subject(raised[0], index)  # 'sending its shares tumbling 8 percent', 'expects sales to be up 3 percent'
+        if verb.dep_ == "pcomp" and verb.head.head != verb.head:
+            verb = verb.head.head  # 'hit a high ... before pulling back by 2 percent'
+            continue
+        if verb.dep_ in {"conj", "xcomp", "advcl", "ccomp"} and verb.head != verb:
+            verb = verb.head
+            continue
+        break
+    return []
+
+
+def subject_for(anchor: Token, role: str, index: MentionIndex, sent: Span) -> list[Subject]:
+    """The subject(s) a move word attaches to."""
+    doc = anchor.doc
+    own = [c for c in anchor.children if c.dep_ in SUBJECTS]
+    if own and anchor.pos_ not in {"VERB", "AUX"}:
+        return resolve_subject(own[0], index)  # 'with the index up 8.9 percent'
+    if role == "adverb":
+        comma = doc[anchor.i - 1] if anchor.i > sent.start else None
+        if comma is not None and comma.text == "," and comma.head.i in index.by_token and comma.head.i < anchor.i:
+            return [_subject_of(index.by_token[comma.head.i])]  # 'Hewlett-Packard ( HPQ.N ), which ..., up 40 percent'
+        j = _skip_left(doc, anchor.i, sent.start)
+        if j >= 0 and j in index.by_token:
+            return [_subject_of(index.by_token[j])]  # 'Apple ( AAPL.O ), up 2.9 percent'
+        if j >= 0 and doc[j].text.startswith(".") and RIC.match(doc[j].text) and doc[j + 1].text == ",":
+            found = resolve_subject(doc[j], index)  # 'the consumer discretionary index .SPLRCD, up 0.7 percent'
+            if found:
+                return found
+        head = anchor.head
+        if head.pos_ in {"NOUN", "PROPN"}:
+            found = resolve_subject(head, index)
+            if found:
+                return found
+    if role == "noun":
+        owned = False
+        for child in anchor.children:
+            if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in {"in", "of"}):
+                target = child if child.dep_ == "poss" else next(iter(child.children), None)
+                if target is None or _unit_at(anchor.doc, target.i) or target.lower_ in TIME_WORDS:
+                    continue  # 'Thursday's gain of 24.4 percent' belongs to the clause's subject
+                if target is not None:
+                    owned = True
+                    found = resolve_subject(target, index)
+                    if found:
+                        return found
+        if not owned and anchor.dep_ == "pobj" and anchor.head.lower_ == "with":
+            node = anchor.head  # 'Energy stocks led gains with a 0.6 percent advance'
+            for _ in range(4):
+                subs = [c for c in node.children if c.dep_ in SUBJECTS]
+                if subs:
+                    return resolve_subject(subs[0], index)
+                if node.head == node:
+                    break
+                node = node.head
+        near = anchor.head.lower_ == "to" and anchor.head.head.lower_ in {"close", "near", "closer"}  # 'close to a 1 percent decline'
+        if not owned and not near and anchor.dep_ in {"pobj", "dobj"} and anchor.head.lower_ not in COMPARING:
+            node = anchor.head
+            while node.pos_ not in {"VERB", "AUX"} and node.head != node:
+                node = node.head
+            if node.pos_ in {"VERB", "AUX"} and node.lemma_.lower() not in {"expect", "forecast", "predict", "see", "project"}:
+                return subjects_of_verb(node, index)  # 'jumped 10.6 percent, adding to Thursday's gain of 24.4 percent'
+        return []
+    verb = anchor if anchor.pos_ in {"VERB", "AUX"} else _clause_verb(anchor)
+    if verb.dep_ in SUBJECTS:
+        return resolve_subject(verb, index)
+    if anchor == verb and _has_other_object(verb, anchor):
+        return []
+    moved = [c for c in verb.children if c.dep_ == "dobj" and c.i < anchor.i]
+    if anchor != verb and moved and parse_number(moved[0].text) is None:
+        if verb.lemma_.lower() in CAUSATIVE:
+            return resolve_subject(moved[0], index)  # 'sending its shares down 4 percent'
+        if moved[0].lemma_.lower() not in lexicon().rank_objects:
+            return []  # 'aims to sell 900,000 vehicles this year, up 7.1 percent': the object moved
+    if verb.dep_ == "conj" and not any(c.dep_ in SUBJECTS for c in verb.children):
+        named = _mention_after_conjunction(verb, index, sent)
+        if named:
+            return [named]
+    found = subjects_of_verb(verb, index)
+    misparsed_name = verb.text[:1].isupper() and verb.i > sent.start  # 'Toyota ( 7203.T ) Highlander up 18.5 percent'
+    if not found and not misparsed_name and not any(c.dep_ in SUBJECTS for c in verb.children):
+        j = _skip_left(doc, verb.i, sent.start)
+        for k in range(max(j, sent.start), verb.i):
+            if k in index.by_token:
+                return [_subject_of(index.by_token[k])]  # a misparse left the verb without subject
+        if j >= sent.start and doc[j].pos_ in {"NOUN", "PROPN"} and doc[j].dep_ == "compound" and doc[j].head == verb:
+            return resolve_subject(doc[j], index)  # 'seen the S&P 500 index gain 6.6 percent' parsed as a compound
+    return found
+
+
+def _mention_after_conjunction(verb: Token, index: MentionIndex, sent: Span) -> Subject | None:
+    """'... and shares of Morgan Stanley ( MS.N ), due Thursday, were down': a misparsed conjoined subject."""
+    doc = verb.doc
+    for j in range(verb.i - 1, sent.start - 1, -1):
+        if doc[j].lower_ in {"and", "while", "but", ";", "whereas"}:
+            for k in range(j + 1, verb.i):
+                if k in index.by_token:
+                    return _subject_of(index.by_token[k])
+            return None
+    return None
+
+
+def _has_other_object(verb: Token, anchor: Token) -> bool:
+    """'Ford increased sales 2 percent': the move is of the object, not of the subject."""
+    for child in verb.children:
+        if child.dep_ == "dobj" and parse_number(child.text) is None and child.lower_ not in {"%", "percent", "pct", "points", "cent"}:
+            return True
+    return False
+
+
+# --- levels, records, periods ------------------------------------------------------------
+
+
+def _number_after(doc: Doc, i: int, stop: int) -> tuple[float, int] | None:
+    """A price level starting at token ``i`` ('$', 'a record' skipped): (value, token index)."""
+    j = i
+    while j < stop and (doc[j].lower_ in CURRENCY or doc[j].lower_ in {"a", "record", "about", "around", "nearly", "an"}):
+        j += 1
+    if j >= stop:
+        return None
+    value = parse_number(doc[j].text)
+    if value is None:
+        return None
+    nxt = doc[j + 1].lower_ if j + 1 < len(doc) else ""
+    if _unit_at(doc, j + 1) or nxt in {"billion", "million", "trillion", "bln", "mln", "cents", "-"}:
+        return None
+    plain = doc[j].text.lstrip("+-")
+    if plain.isdigit() and len(plain) == 4 and 1950 <= value <= 2050 and not doc[j - 1].text in CURRENCY:
+        return None  # a year, not a level
+    return value, j
+
+
+def find_level(q_end: int, anchor: Token, sent: Span) -> tuple[float, int] | None:
+    """'… 1.83% at 39,883.86', '… to $203.27', 'closed at 2,706.18, up 1.14%'."""
+    doc = sent.doc
+    j = q_end
+    if j < sent.end and doc[j].text == ",":
+        j += 1
+    if j < sent.end and doc[j].lower_ in {"higher", "lower"}:
+        j += 1
+    if j + 2 < sent.end and doc[j].lower_ == "to" and doc[j + 1].lemma_.lower() in CLOSE_LEMMAS and doc[j + 2].lower_ == "at":
+        j += 2  # '… 0.22 percent, to close at 3,613.16'
+    if j < sent.end and doc[j].lower_ in {"at", "to"}:
+        found = _number_after(doc, j + 1, sent.end)
+        if found:
+            return found
+    k = anchor.i - 1
+    if k >= sent.start and doc[k].text == ",":
+        k -= 1
+    if k - 1 >= sent.start and parse_number(doc[k].text) is not None:
+        at = k - 1
+        while at >= sent.start and doc[at].lower_ in CURRENCY:
+            at -= 1
+        if at >= sent.start and doc[at].lower_ in {"at", "to"}:
+            return _number_after(doc, at + 1, sent.end)
+    return None
+
+
+def _scope(anchor: Token) -> dict[int, int]:
+    """Tokens whose cues speak for a claim anchored at ``anchor``, with their tree distance.
+
+    The anchor's own subtree, then each ancestor's non-clausal dependents.
+    """
+    dist: dict[int, int] = {}
+    for t in anchor.subtree:
+        dist.setdefault(t.i, _depth_below(t, anchor))
+    up = 0
+    node = anchor
+    while node.head != node:
+        child, node = node, node.head
+        up += 1
+        dist.setdefault(node.i, up)
+        for c in node.children:
+            if c == child or c.dep_ in CLAUSAL:
+                continue
+            for t in c.subtree:
+                dist.setdefault(t.i, up + 1 + _depth_below(t, c))
+    return dist
+
+
+def _depth_below(t: Token, top: Token) -> int:
+    d = 0
+    while t != top and t.head != t:
+        t = t.head
+        d += 1
+    return d
+
+
+def _phrases(sent: Span, table: Iterable[tuple[str, ...]]) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Occurrences (start, end, phrase) of the phrases of ``table`` in a sentence, longest first."""
+    words = [t.lower_ for t in sent]
+    found: list[tuple[int, int, tuple[str, ...]]] = []
+    taken: set[int] = set()
+    for phrase in sorted(table, key=len, reverse=True):
+        n = len(phrase)
+        for i in range(len(words) - n + 1):
+            if tuple(words[i : i + n]) == phrase and not taken.intersection(range(i, i + n)):
+                found.append((sent.start + i, sent.start + i + n, phrase))
+                taken.update(range(i, i + n))
+    return found
+
+
+@dataclass(frozen=True)
+class PeriodCue:
+    period: str | None  # a label of periods.csv or a weekday name
+    after_hours: bool
+    closed: bool
+
+
+def period_cue(anchor: Token, sent: Span, skip: range = range(0)) -> PeriodCue:
+    """The period words that speak for a claim: nearest in the parse wins.
+
+    Tokens in ``skip`` (the record wording itself: 'record intraday peak') are no cue.
+    """
+    lex = lexicon()
+    scope = {i: d for i, d in _scope(anchor).items() if i not in skip}
+    best: tuple[int, str] | None = None
+    for start, end, phrase in _phrases(sent, lex.periods):
+        d = min((scope[i] for i in range(start, end) if i in scope), default=None)
+        if d is not None and (best is None or d < best[0]):
+            best = (d, lex.periods[phrase])
+    if best is None:
+        for t in sent:
+            if t.lower_ in time_anchors.WEEKDAYS and t.i in scope and (t.head.lower_ == "on" or t.dep_ == "poss"):
+                best = (scope[t.i], t.lower_)
+                break
+    after_hours = any(
+        any(i in scope for i in range(s, e)) for s, e, _ in _phrases(sent, lex.after_hours)
+    )
+    verb = anchor if anchor.pos_ in {"VERB", "AUX"} else _clause_verb(anchor)
+    closed = verb.lemma_.lower() in CLOSE_LEMMAS or verb.lower_ in lex.close_words
+    return PeriodCue(best[1] if best else None, after_hours, closed)
+
+
+@dataclass
+class Draft:
+    """A claim before its ids and dates are assigned."""
+
+    kind: str
+    subject: Subject
+    start: int
+    end: int
+    anchor: Token
+    direction: str | None = None
+    quantity: Quantity | None = None
+    points: float | None = None
+    level: float | None = None
+    record: str | None = None
+    cue: PeriodCue | None = None
+
+
+def record_phrases(sent: Span) -> list[tuple[int, int, Token, str]]:
+    """Record wordings in a sentence: (start, end, head token, wording)."""
+    lex = lexicon()
+    doc = sent.doc
+    found = []
+    mods = list(_phrases(sent, lex.record_mods))
+    for start, end, _ in mods:
+        for h in range(end, min(end + 3, sent.end)):
+            if doc[h].lower_ in lex.record_heads:
+                if doc[h].lower_ in {"close", "closing"} and h + 1 < sent.end and doc[h + 1].lower_ in lex.record_heads:
+                    h += 1
+                found.append((start, h + 1, doc[h], doc[start : h + 1].text))
+                break
+    for t in sent:
+        if t.lower_ in lex.record_since:
+            for k in range(t.i + 1, min(t.i + 4, sent.end)):
+                if doc[k].lower_ == "since" and k + 1 < sent.end:
+                    stop = k + 2
+                    while stop < sent.end and stop < k + 5 and doc[stop].pos_ in {"NUM", "PROPN", "NOUN"}:
+                        stop += 1
+                    found.append((t.i, stop, doc[k], doc[t.i : stop].text))
+                    break
+    return found
+
+
+def _record_verb(head: Token) -> Token | None:
+    tok = head
+    for _ in range(4):
+        if tok.head == tok:
+            return tok if tok.lemma_.lower() in RECORD_VERBS else None
+        tok = tok.head
+        if tok.pos_ in {"VERB", "AUX"}:
+            return tok if tok.lemma_.lower() in RECORD_VERBS else None
+    return None
+
+
+def record_drafts(sent: Span, index: MentionIndex) -> list[Draft]:
+    """Record claims of a sentence ("rose to an all-time high", "closed at record highs")."""
+    doc = sent.doc
+    drafts = []
+    for start, end, head, wording in record_phrases(sent):
+        if head.dep_ in {"amod", "compound"} and head.head.lower_ not in lexicon().record_heads:
+            continue  # 'record-high closings among their US peers' qualifies another noun
+        verb = _record_verb(head)
+        if verb is None:
+            continue
+        subjects = subjects_of_verb(verb, index) if verb.dep_ not in SUBJECTS else []
+        plural = head.lower_.endswith("s") and head.lower_ not in {"close"}
+        closing = verb.lemma_.lower() in CLOSE_LEMMAS
+        if plural and len(subjects) < 2 and not closing:
+            continue  # 'continues to climb to record peaks': a habit, not one record
+        text = re.sub(r"\s*-\s*", "-", wording)
+        text = re.sub(r"\b(high|peak|low)s\b", r"\1", text)
+        if closing and text.endswith(("high", "low")):
+            text = f"{text} close"
+        level = None
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                hit = _number_after(doc, child.i + 1, sent.end)
+                level = hit[0] if hit else None
+        for s in subjects:
+            drafts.append(
+                Draft("record", s, max(sent.start_char, min(_where(s), doc[start].idx)), doc[end - 1].idx + len(doc[end - 1]),
+                      head, record=text, level=level, cue=period_cue(head, sent, range(start, end)))
+            )
+    return drafts
+
+
+def _elided(doc: Doc, before: Quantity, q: Quantity) -> bool:
+    """Whether only 'and' / ',' and no verb separate two figures of one move."""
+    gap = doc[before.end : q.start]
+    if any(t.lower_ in {"versus", "vs", "vs.", "compared", "against", "than"} for t in gap):
+        return False  # 'gained 24 percent this year, versus only 13 percent for Coca-Cola'
+    return len(gap) <= 8 and any(t.lower_ in {"and", ","} for t in gap) and not any(t.pos_ in {"VERB", "AUX"} for t in gap)
+
+
+def _quantity_head(doc: Doc, q: Quantity) -> Token:
+    """The token of a quantity whose head lies outside it."""
+    for t in doc[q.start : q.end]:
+        if not (q.start <= t.head.i < q.end) or t.head == t:
+            return t
+    return doc[q.number]
+
+
+def _mention_right_before(doc: Doc, q: Quantity, index: MentionIndex, anchor: Token) -> Subject | None:
+    """'the Dow rose 1 percent, the S&P 500 1.2 percent': a figure right after a name, verb elided."""
+    j = q.start - 1
+    if q.hedge:
+        j -= len(q.hedge.split())
+    if anchor.i > j:
+        return None
+    j = _skip_left(doc, j + 1, max(0, j - 6)) if j >= 0 and doc[j].text == ")" else j
+    m = index.by_token.get(j)
+    if m is None or not m.symbol:
+        return None
+    last = max(i for i, x in index.by_token.items() if x is m)
+    if any(t.dep_ == "case" or t.lower_ in {"'s", "’s"} for t in doc[last : q.start]):
+        return None  # 'Toyota Motor Corp's ( 7203.T ) 2.2 percent growth plan' is a possessive
+    return _subject_of(m)
+
+
+def _where(s: Subject) -> int:
+    return s.at if s.at is not None else s.start
+
+
+def change_drafts(sent: Span, index: MentionIndex) -> list[Draft]:
+    """Change (and level-with-change) claims of a sentence."""
+    doc = sent.doc
+    lex = lexicon()
+    quantities = find_quantities(doc, sent.start, sent.end)
+    merged: dict[int, float] = {}
+    for a, b in zip(quantities, quantities[1:]):
+        gap = [t.lower_ for t in doc[a.end : b.start]]
+        if a.unit == "points" and b.unit == "pct" and gap and "or" in gap and len(gap) <= 3:
+            merged[b.start] = a.value  # '100 points, or 0.8 percent': one move
+    drafts = []
+    previous: tuple[Quantity, tuple[Token, str, str], list[Subject]] | None = None
+    for q in quantities:
+        if q.unit == "points" and any(m == q.value for s, m in merged.items()):
+            continue
+        nxt = doc[q.end].lower_ if q.end < len(doc) else ""
+        before = doc[q.start - 1].lower_ if q.start > 0 else ""
+        if nxt in lex.nonmarket_after or before in lex.nonmarket_before:
+            continue
+        top = _quantity_head(doc, q)
+        if top.head.lower_ in {"from", "to"} and top.head.i < q.start:
+            continue  # 'up from 2.5 percent', 'slipped to 10.9 percent': a ratio's level, not a move
+        found = find_anchor(q, doc, sent)
+        if found is None and q.start in merged:
+            points = next(p for p in quantities if p.unit == "points" and p.end <= q.start and p.value == merged[q.start])
+            found = find_anchor(points, doc, sent)  # 'closed down 138.19 points, or 0.94 percent'
+        elided = previous is not None and _elided(doc, previous[0], q)
+        if found is None and not elided:
+            continue
+        if found is None:
+            found, subjects = previous[1], previous[2]  # 'up 14 percent this year and nearly 10 percent since June'
+        anchor, direction, role = found
+        gapped = _mention_right_before(doc, q, index, anchor)
+        if gapped or not elided or found is not previous[1]:
+            fresh = [gapped] if gapped else subject_for(anchor, role, index, sent)
+            subjects = fresh if fresh or not elided else previous[2]  # 'down 1.3 percent ..., but still up 18 percent'
+
+        previous = (q, found, subjects)
+        level_hit = find_level(q.end, anchor, sent)
+        end_tok = max(q.end, level_hit[1] + 1 if level_hit else 0)
+        end_tok = max(end_tok, anchor.i + 1)
+        for s in subjects:
+            start = max(sent.start_char, min(_where(s), anchor.idx, doc[q.start].idx))
+            drafts.append(
+                Draft(
+                    "change", s, start, doc[end_tok - 1].idx + len(doc[end_tok - 1]), anchor,
+                    direction=direction, quantity=q, points=merged.get(q.start),
+                    level=level_hit[0] if level_hit else None, cue=period_cue(anchor, sent),
+                )
+            )
+    return drafts
+
+
+def level_drafts(sent: Span, index: MentionIndex, taken: set[int]) -> list[Draft]:
+    """'closed at 2,706.18' with no move figure: a level claim."""
+    doc = sent.doc
+    drafts = []
+    for t in sent:
+        if t.lemma_.lower() not in CLOSE_LEMMAS | {"stand", "trade"} or t.pos_ != "VERB" or t.i in taken:
+            continue
+        for child in t.children:
+            if child.dep_ == "prep" and child.lower_ == "at":
+                hit = _number_after(doc, child.i + 1, sent.end)
+                if hit is None:
+                    continue
+                for s in subjects_of_verb(t, index):
+                    end = doc[hit[1]]
+                    drafts.append(Draft("level", s, max(sent.start_char, min(_where(s), t.idx)), end.idx + len(end), t,
+                                        level=hit[0], cue=period_cue(t, sent)))
+    return drafts
+
+
+# --- the claims of a Doc -------------------------------------------------------------------
+
+
+def extract_claims(doc: Doc, article_ctx: dict[str, Any] | None = None) -> list[Claim]:
+    """Return the market claims of a parsed Doc, ids 'c1'.. in order of appearance.
+
+    Reads ``doc._.instruments`` (a list of InstrumentMention, may be empty) and the
+    article context (published, published_time, timezone, dateline); claims keep no
+    dates when the article has no date.
+    """
+    mentions = doc._.instruments or [] if Doc.has_extension("instruments") else []
+    index = MentionIndex.build(doc, mentions)
+    ctx = article_ctx or {}
+    drafts: list[Draft] = []
+    for sent in doc.sents:
+        changes = change_drafts(sent, index)
+        drafts.extend(changes)
+        drafts.extend(record_drafts(sent, index))
+        drafts.extend(level_drafts(sent, index, {d.anchor.i for d in changes} | {d.anchor.head.i for d in changes}))
+    drafts = _dedupe(drafts)
+    when = time_anchors.ArticleTime.from_context(ctx, doc.text)
+    market = time_anchors.market_of(ctx.get("dateline"), ctx.get("timezone"))
+    claims = [_finish(d, doc, when, market) for d in sorted(drafts, key=lambda d: (d.start, d.end))]
+    for n, claim in enumerate(claims, 1):
+        claim.id = f"c{n}"
+    return claims
+
+
+def _dedupe(drafts: list[Draft]) -> list[Draft]:
+    seen: set[tuple] = set()
+    kept = []
+    for d in drafts:
+        who = d.subject.symbol or d.subject.text.lower()
+        key = (d.kind, who, d.quantity.start if d.quantity else None, d.record, d.level if d.kind == "level" else None)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(d)
+    return kept
+
+
+def _finish(d: Draft, doc: Doc, when: ArticleTime | None, market: str | None) -> Claim:
+    q = d.quantity
+    claim = Claim(
+        id="",
+        kind=d.kind,
+        text=doc.text[d.start : d.end],
+        start=d.start,
+        end=d.end,
+        subject=d.subject.text,
+        symbol=d.subject.symbol,
+        direction=d.direction,
+        pct=q.value if q and q.unit == "pct" else None,
+        points=d.points if d.points is not None else (q.value if q and q.unit == "points" else None),
+        bps=q.value if q and q.unit == "bps" else None,
+        level=d.level,
+        record=d.record,
+        precision=precision_of(doc[q.number].text) if q else None,
+        hedge=q.hedge if q else None,
+        exchange=d.subject.exchange or market,
+        after_hours=bool(d.cue and d.cue.after_hours),
+    )
+    anchor = _anchor_for(d, claim.exchange, when, market)
+    if anchor is not None:
+        claim.period, claim.as_of, claim.window_start = anchor.period, anchor.as_of, anchor.window_start
+    elif d.cue and d.cue.period:
+        claim.period = d.cue.period
+    return claim
+
+
+def _anchor_for(d: Draft, code: str | None, when: ArticleTime | None, market: str | None) -> Anchor | None:
+    if when is None or code is None:
+        return None
+    try:
+        cue = d.cue
+        if cue and cue.period:
+            return time_anchors.resolve(cue.period, code, when)
+        if cue and cue.closed:
+            return time_anchors.resolve("session", code, when)
+        if market and code != market and when.moment is None:
+            return Anchor("session", time_anchors.last_closed_session(code, when).date().isoformat())
+        return time_anchors.default_anchor(code, when)
+    except Exception:  # an unknown calendar code or a date outside the calendar: keep the claim undated
+        return None
+
+
+@Language.factory(
+    "newslink_claims",
+    assigns=["doc._.claims"],
+    requires=["doc._.instruments", "token.dep", "token.head"],  # doc._.article is set by nlp.pipeline, not a component
+)
+def make_claims_component(nlp: Language, name: str) -> ClaimsComponent:  # noqa: ARG001 - spaCy's signature
+    """Create the component that sets ``doc._.claims``."""
+    return ClaimsComponent()
+
+
+class ClaimsComponent:
+    """Sets ``doc._.claims`` (overwriting) from the parse, ``doc._.instruments`` and ``doc._.article``."""
+
+    def __init__(self) -> None:
+        register_extensions()
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.claims = extract_claims(doc, doc._.article or {})
+        return doc
+
+
+# --- evaluation -----------------------------------------------------------------------------
+
+
+def claim_key(symbol: str | None, pct: float | None, direction: str | None) -> tuple:
+    """The key change claims are scored on: (symbol, pct rounded to 4 places, direction)."""
+    return (symbol, round(pct, 4) if pct is not None else None, direction)
+
+
+def score_claims(pairs: Iterable[tuple[Iterable[tuple], Iterable[tuple]]]) -> dict[str, float]:
+    """Micro precision / recall / F1 over (expected keys, found keys) pairs, one pair per sentence.
+
+    Returns dict with tp, fp, fn, precision, recall, f1 (1.0 where nothing was expected nor found).
+    """
+    tp = fp = fn = 0
+    for expected, found in pairs:
+        want = list(expected)
+        for key in found:
+            if key in want:
+                want.remove(key)
+                tp += 1
+            else:
+                fp += 1
+        fn += len(want)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"tp": tp, "fp": fp, "fn": fn, "precision": precision, "recall": recall, "f1": f1}

@@ -1,0 +1,210 @@
+"""Time anchors: which trading session or window a market claim is about.
+
+Pure functions, no spaCy: they turn a period label found in the text
+("midday", "overnight", "earlier this week", ...; see ``models/claims/periods.csv``)
+plus the article's publication date/time into an :class:`Anchor` whose dates are
+sessions of the instrument's exchange calendar (``exchange_calendars``), never
+weekday arithmetic.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import exchange_calendars
+import pandas as pd
+
+MODELS = Path(__file__).resolve().parents[2] / "models" / "claims"
+
+#: cues in an article's text that make it a report written during the session
+INTRADAY_REPORT = re.compile(
+    r"\b(midday|mid-day|by the (midday |lunch )?break|morning session|morning trade|"
+    r"lunch(time)? break|in afternoon trade|in early trade|at noon)\b",
+    re.IGNORECASE,
+)
+#: cues that the article reports a finished session
+CLOSING_REPORT = re.compile(r"\b(closed|ended|finished|settled|at the close)\b", re.IGNORECASE)
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The period a claim is about: ``as_of`` is the session (or window end) date."""
+
+    period: str
+    as_of: str | None
+    window_start: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleTime:
+    """When an article was published, as the time anchors need it."""
+
+    published: dt.date
+    moment: pd.Timestamp | None = None  # UTC, when the article gives a time
+    text_anchor: str | None = None  # "intraday" or "session" from the article's wording
+
+    @classmethod
+    def from_context(cls, context: dict, text: str = "") -> ArticleTime | None:
+        """Build from ``doc._.article``; returns None when it has no usable date."""
+        published = parse_date(context.get("published")) if context else None
+        moment = parse_moment(context.get("published_time")) if context else None
+        if published is None and moment is not None:
+            zone = context.get("timezone")
+            published = (moment.tz_convert(ZoneInfo(zone)) if zone else moment).date()
+        if published is None:
+            return None
+        return cls(published=published, moment=moment, text_anchor=report_kind(text))
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """ISO date (or datetime) string -> date; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def parse_moment(value: str | None) -> pd.Timestamp | None:
+    """ISO datetime with a UTC offset -> UTC Timestamp; None when absent or naive."""
+    if not value:
+        return None
+    try:
+        stamp = pd.Timestamp(value)
+    except ValueError:
+        return None
+    return stamp.tz_convert("UTC") if stamp.tzinfo is not None else None
+
+
+def report_kind(text: str) -> str | None:
+    """'intraday' for a midday/morning-session report, 'session' for a closing one, else None."""
+    if not text:
+        return None
+    if INTRADAY_REPORT.search(text):
+        return "intraday"
+    if CLOSING_REPORT.search(text):
+        return "session"
+    return None
+
+
+@cache
+def _markets() -> dict[str, str]:
+    with open(MODELS / "markets.csv", encoding="utf-8") as f:
+        rows = csv.DictReader(line for line in f if not line.startswith("#"))
+        return {row["place"].strip().upper(): row["exchange"].strip() for row in rows}
+
+
+def market_of(dateline: str | None, timezone: str | None) -> str | None:
+    """The exchange code an article reports on by default (from its dateline, else its zone)."""
+    for key in (dateline, timezone):
+        if key and key.strip().upper() in _markets():
+            return _markets()[key.strip().upper()]
+    return None
+
+
+@cache
+def calendar(code: str) -> exchange_calendars.ExchangeCalendar:
+    """The exchange calendar for an ``exchange_calendars`` code; raises InvalidCalendarName."""
+    return exchange_calendars.get_calendar(code, start="2000-01-01")
+
+
+def _iso(session: pd.Timestamp) -> str:
+    return session.date().isoformat()
+
+
+def session_on_or_before(code: str, day: dt.date) -> pd.Timestamp:
+    """The last session of ``code`` on or before ``day``."""
+    return calendar(code).date_to_session(pd.Timestamp(day), direction="previous")
+
+
+def session_before(code: str, day: dt.date) -> pd.Timestamp:
+    """The last session of ``code`` strictly before ``day``."""
+    return session_on_or_before(code, day - dt.timedelta(days=1))
+
+
+def last_closed_session(code: str, when: ArticleTime) -> pd.Timestamp:
+    """The latest session of ``code`` that had closed when the article appeared.
+
+    Without a publication time, the published day counts as closed only for a
+    closing report; a midday report's last closed session is the one before.
+    """
+    cal = calendar(code)
+    if when.moment is not None:
+        session = session_on_or_before(code, when.moment.date() + dt.timedelta(days=1))
+        while cal.session_close(session) > when.moment:
+            session = cal.previous_session(session)
+        return session
+    if when.text_anchor == "intraday":
+        return session_before(code, when.published)
+    return session_on_or_before(code, when.published)
+
+
+def default_anchor(code: str, when: ArticleTime) -> Anchor:
+    """The anchor of a claim that states no period: the article's own.
+
+    A midday/morning-session report (or one published while ``code`` was open)
+    -> intraday on the published day; otherwise the last closed session.
+    """
+    cal = calendar(code)
+    today = pd.Timestamp(when.published)
+    if when.text_anchor == "intraday" and cal.is_session(today):
+        return Anchor("intraday", _iso(today))
+    if when.moment is not None and when.text_anchor != "session":
+        local_day = session_on_or_before(code, when.moment.tz_convert(cal.tz).date())
+        if cal.session_open(local_day) <= when.moment < cal.session_close(local_day):
+            return Anchor("intraday", _iso(local_day))
+    return Anchor("session", _iso(last_closed_session(code, when)))
+
+
+def resolve(period: str, code: str, when: ArticleTime) -> Anchor:
+    """Dates for a period label of ``models/claims/periods.csv`` (or a weekday name).
+
+    ``code`` is the instrument's exchange: 'overnight' from Tokyo about a US index is
+    that index's last session before the article's day. Unknown labels keep the
+    text as period with the default as_of.
+    """
+    published = when.published
+    if period == "intraday":
+        return Anchor("intraday", _iso(session_on_or_before(code, published)))
+    if period == "session":
+        return Anchor("session", _iso(last_closed_session(code, when)))
+    if period in ("overnight", "previous session"):
+        return Anchor(period, _iso(session_before(code, published)))
+    if period in WEEKDAYS:
+        back = (published.weekday() - WEEKDAYS.index(period)) % 7
+        day = published - dt.timedelta(days=back)
+        if back == 0:
+            return default_anchor(code, when)
+        return Anchor("session", _iso(session_on_or_before(code, day)))
+    monday = published - dt.timedelta(days=published.weekday())
+    if period == "earlier this week":
+        return Anchor(period, _iso(session_before(code, published)), monday.isoformat())
+    if period == "this week":
+        return Anchor("week", _iso(session_on_or_before(code, published)), monday.isoformat())
+    if period == "last week":
+        end = monday - dt.timedelta(days=1)
+        start = monday - dt.timedelta(days=7)
+        return Anchor(period, _iso(session_on_or_before(code, end)), start.isoformat())
+    first = published.replace(day=1)
+    if period == "this month":
+        return Anchor("month", _iso(session_on_or_before(code, published)), first.isoformat())
+    if period == "last month":
+        end = first - dt.timedelta(days=1)
+        return Anchor(period, _iso(session_on_or_before(code, end)), end.replace(day=1).isoformat())
+    if period == "year to date":
+        start = published.replace(month=1, day=1)
+        return Anchor(period, _iso(last_closed_session(code, when)), start.isoformat())
+    if period == "last year":
+        start = dt.date(published.year - 1, 1, 1)
+        end = dt.date(published.year - 1, 12, 31)
+        return Anchor("year", _iso(session_on_or_before(code, end)), start.isoformat())
+    return Anchor(period, default_anchor(code, when).as_of)
