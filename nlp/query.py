@@ -339,11 +339,12 @@ def claims(db: Any, *, symbol: str | None = None, kind: str | None = None,
 def quotes(db: Any, *, symbol: str | None = None, kind: str | None = None,
            speaker: str | None = None, firm: str | None = None, date_from: Any = None,
            date_to: Any = None, search: str | None = None, article: str | None = None,
-           limit: int | None = None) -> pd.DataFrame:
+           mentions: str | None = None, limit: int | None = None) -> pd.DataFrame:
     """Quotes with speaker, firm and article, newest article first, in text order.
 
     ``search`` here matches the quote itself (its text, speaker, organization),
-    not the rest of the article. Returns one row per quote.
+    not the rest of the article. ``mentions``: the quote's own text names that
+    instrument (a symbol linked inside the quote's span). Returns one row per quote.
     Raises QueryError for a bad date or search.
     """
     where = _Where()
@@ -357,6 +358,10 @@ def quotes(db: Any, *, symbol: str | None = None, kind: str | None = None,
             where.add("q.speaker LIKE ?", f"%{speaker}%")
         if firm:
             where.add("(q.organization LIKE ? OR q.organization_symbol = ?)", f"%{firm}%", firm)
+        if mentions:
+            where.add("EXISTS (SELECT 1 FROM instruments i WHERE i.article_id = q.article_id"
+                      " AND i.symbol = ? AND i.start >= q.start AND i.\"end\" <= q.\"end\")",
+                      mentions)
         _article_filters(where, conn, date_from=date_from, date_to=date_to, search=None,
                          article=article, limit=limit)
         if search:

@@ -154,7 +154,9 @@ def quotes(
     firm: Optional[str] = typer.Option(None, "--firm",
                                        help="Speaker's organization contains this (or is this symbol)."),
     symbol: Optional[str] = typer.Option(None, "--symbol", help="Speaker's organization symbol."),
-    kind: Optional[str] = typer.Option(None, "--kind", help="direct or indirect."),
+    mentions: Optional[str] = typer.Option(None, "--mentions",
+                                           help="The quote's text names this symbol."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="direct, mixed or indirect."),
     date_from: Optional[str] = FROM_OPTION,
     date_to: Optional[str] = TO_OPTION,
     search: Optional[str] = typer.Option(None, "--search",
@@ -173,7 +175,7 @@ def quotes(
     try:
         frame = query.quotes(db, symbol=symbol, kind=kind, speaker=speaker, firm=firm,
                              date_from=date_from, date_to=date_to, search=search,
-                             article=article, limit=limit)
+                             article=article, mentions=mentions, limit=limit)
     except query.QueryError as exc:
         _fail(exc)
     emit(frame, "quotes", as_json=as_json, as_csv=as_csv)
