@@ -131,6 +131,8 @@ def test_master_size(master: InstrumentMaster) -> None:
         ("ZZZQ.N", "ZZZQ", "XNYS"),  # unknown: the code's base, on the suffix's venue
         ("9999.T", "9999.T", "XTKS"),
         ("( IBM.N )", "IBM", "XNYS"),
+        ("XLE.P", "XLE", "XNYS"),  # NYSE Arca
+        ("FB.O", "META", "XNAS"),  # a former symbol: the renamed instrument (the linker dates it)
     ],
 )
 def test_resolve_ric(master: InstrumentMaster, code: str, symbol: str, exchange: str) -> None:
@@ -230,3 +232,35 @@ def test_add_from_csv_reports_bad_rows(home: Path, tmp_path: Path) -> None:
 
 def test_load_default_is_cached(home: Path) -> None:
     assert load() is load()
+
+
+@pytest.mark.parametrize(
+    "symbol, day, expected",
+    [
+        ("META", "2012-08-01", ("FB", "Facebook, Inc.")),
+        ("META", "2022-06-08T20:00:00-04:00", ("FB", "Facebook, Inc.")),
+        ("META", "2022-06-09", ("META", None)),
+        ("META", None, ("META", None)),
+        ("RTX", "2019-05-01", ("UTX", "United Technologies Corp")),
+        ("AAPL", "2012-08-01", ("AAPL", None)),
+        (None, "2012-08-01", (None, None)),
+    ],
+)
+def test_symbol_on(master: InstrumentMaster, symbol, day, expected) -> None:
+    assert master.symbol_on(symbol, day) == expected
+
+
+def test_renames(master: InstrumentMaster, tmp_path: Path) -> None:
+    assert master.get("FB").symbol == "META"
+    assert master.lookup("United Technologies").symbol == "RTX"  # former names are aliases
+    assert "fund" in master.product_words and "index" in master.product_words
+    bad = tmp_path / "renames.csv"
+    bad.write_text("symbol,former_symbol,former_name,former_aliases,until\nMETA,FB,Facebook,,June 2022\n", encoding="utf-8")
+    with pytest.raises(InstrumentFileError, match="renames.csv:2"):
+        master.read_renames(bad)
+
+
+def test_the_s_and_p_pattern_needs_the(master: InstrumentMaster) -> None:
+    found = [p for p in master.patterns() if p["id"] == "^GSPC" and p["after_the"]]
+    assert [p["pattern"] for p in found] == ["S&P"]
+    assert master.lookup("the S&P").symbol == "^GSPC"

@@ -26,9 +26,9 @@ def blank():
     return spacy.blank("en")
 
 
-def links(blank, master, text: str) -> list[tuple[str, str | None, str]]:
+def links(blank, master, text: str, published: str | None = None) -> list[tuple[str, str | None, str]]:
     doc = blank(text)
-    mentions = link_instruments(doc, master)
+    mentions = link_instruments(doc, master, published=published)
     for m in mentions:
         assert doc.text[m.start : m.end] == m.text
         assert doc[m.token_start : m.token_end].text == m.text
@@ -65,6 +65,66 @@ def links(blank, master, text: str) -> list[tuple[str, str | None, str]]:
 )
 def test_links(blank, master, text, expected) -> None:
     assert links(blank, master, text) == expected
+
+
+# Linking misses of the Reuters claims dev set (tests/data/claims_dev.jsonl), one case each.
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Reuters codes written without brackets, when the venue suffix or index code is known
+        ("Clearwire Corp CLWR.O shares jumped 7.2 percent", [("CLWR.O", "CLWR", "ric")]),
+        ("Shares of OfficeMax Inc OMX.N fell 7 percent to $12.09", [("OMX.N", "OMX", "ric")]),
+        ("the Standard & Poor's 500 Index .SPX off 0.58 percent", [("Standard & Poor's 500 Index", "^GSPC", "alias"), (".SPX", "^GSPC", "ric")]),
+        ("stocks fell, with .SPX down 1 percent", [(".SPX", "^GSPC", "ric")]),
+        ("the Dow Jones industrial average .DJI down 0.7 percent", [("Dow Jones industrial average", "^DJI", "name"), (".DJI", "^DJI", "ric")]),
+        ("U.S. stocks, E.ON shares, Amazon.com, No.1, U.K. and .NOSUCH or ZZ.QQ", [("E.ON", "EOAN.DE", "name")]),
+        # NYSE Arca (.P) codes of exchange-traded funds
+        ("The Energy Select Sector SPDR exchange-traded fund ( XLE.P ) fell 2.1 percent", [("XLE.P", "XLE", "ric")]),
+        ("WisdomTree Japan ETF ( DXJ.P ) jumped 7.5 percent", [("DXJ.P", "DXJ", "ric")]),
+        # a company name inside an index or fund name is not the company
+        ("The iShares MSCI Japan Index exchange-traded fund ( EWJ.P ) jumped", [("EWJ.P", "EWJ", "ric")]),
+        ("MSCI Inc ( MSCI.N ) rose", [("MSCI Inc", "MSCI", "alias"), ("MSCI.N", "MSCI", "ric")]),
+        ("Apple fund managers sold", [("Apple", "AAPL", "name")]),  # lower case: not a fund name
+        # an all-caps word is no mixed-case name: ENI is economic net income, Eni the oil company
+        ("a 28 percent rise in first-quarter ENI last week", []),
+        ("Italy's Eni ( ENI.MI ) rose", [("Eni", "ENI.MI", "name"), ("ENI.MI", "ENI.MI", "ric")]),
+        # "the S&P" is the index; S&P alone is the rating agency
+        ("For the year, the S&P is up 9.5 percent", [("S&P", "^GSPC", "alias")]),
+        ("The S&P gained 2.4 percent", [("S&P", "^GSPC", "alias")]),
+        ("S&P cut its rating on Italy", []),
+        # a US code is the ticker: the name before it means that listing
+        ("Consol Energy ( CNX.N ) added 8 percent", [("Consol Energy", "CNX", "name"), ("CNX.N", "CNX", "ric")]),
+        # undated, a former code written in a tag dates the text
+        ("Facebook Inc ( FB.O ) rose 5.3 percent", [("Facebook Inc", "FB", "alias"), ("FB.O", "FB", "ric")]),
+    ],
+)
+def test_dev_set_linking_misses(blank, master, text, expected) -> None:
+    assert links(blank, master, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, published, expected",
+    [
+        ("Facebook Inc ( FB.O ) rose", "2012-08-01", [("Facebook Inc", "FB", "alias"), ("FB.O", "FB", "ric")]),
+        ("Shares of Facebook rose", "2013-01-30T10:00:00-05:00", [("Facebook", "FB", "alias")]),
+        ("Shares of Facebook rose", "2022-06-08", [("Facebook", "FB", "alias")]),
+        ("Shares of Facebook rose", "2022-06-09", [("Facebook", "META", "alias")]),
+        ("Meta Platforms ( META.O ) rose", "2024-03-01", [("Meta Platforms", "META", "name"), ("META.O", "META", "ric")]),
+        ("Shares of Facebook rose", None, [("Facebook", "META", "alias")]),
+        ("United Technologies Corp fell", "2015-01-01", [("United Technologies Corp", "UTX", "alias")]),
+    ],
+)
+def test_renamed_listing_takes_the_symbol_of_the_published_date(blank, master, text, published, expected) -> None:
+    assert links(blank, master, text, published) == expected
+
+
+def test_component_reads_the_published_date(master) -> None:
+    pipeline = spacy.blank("en")
+    pipeline.add_pipe("newslink_instruments", config={"paths": [str(MODEL_DIR)]})
+    doc = pipeline.make_doc("Facebook shares rose.")
+    doc._.article = {"published": "2012-08-01"}
+    assert [(m.symbol, m.name) for m in pipeline(doc)._.instruments] == [("FB", "Facebook, Inc.")]
+    assert [m.symbol for m in pipeline("Facebook shares rose.")._.instruments] == ["META"]
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,14 @@
 :func:`link_instruments` is the pure extractor; the ``newslink_instruments`` component sets
 ``doc._.instruments`` and writes the linked names into ``doc.ents`` ahead of the statistical NER.
 
-What links, in order of strength: Reuters codes ``( IBM.N )``, exchange tags ``(NYSE: IBM)``,
+What links, in order of strength: Reuters codes ``( IBM.N )`` (also bare, ``CLWR.O shares``,
+``.SPX``, when the venue or index code is known), exchange tags ``(NYSE: IBM)``,
 cashtags ``$AAPL``, then names and aliases of the master (a phrase matcher; short all-caps aliases
 match case-sensitively, proper names only when capitalised). Later mentions ("the index",
 "the company", a company's first name) resolve to the instrument mentioned before, ``how="coref"``.
-Stoplisted words (TOKYO, AI, US, ...) never link.
+Stoplisted words (TOKYO, AI, US, ...) never link. A company name inside an index or fund name
+("iShares MSCI Japan Index") does not link. With the article's published date, a renamed listing
+gets the symbol of that date ("Facebook ( FB.O )" in 2012 is FB, not META).
 """
 
 from __future__ import annotations
@@ -24,7 +27,15 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from nlp.components import register_extensions
-from nlp.instruments import LEGAL_SUFFIXES, Instrument, InstrumentMaster, name_aliases, normalise
+from nlp.instruments import (
+    LEGAL_SUFFIXES,
+    Instrument,
+    InstrumentMaster,
+    Rename,
+    is_case_sensitive,
+    name_aliases,
+    normalise,
+)
 from nlp.types import InstrumentMention
 
 #: doc.ents label of each instrument kind; equities stay ORG so organisation-aware extractors see them.
@@ -52,6 +63,8 @@ _NOT_SHORT_NAME = {"GPE", "LOC", "NORP", "PERSON", "DATE", "TIME", "MONEY", "PER
 
 _RIC = re.compile(r"^(?:\.[A-Z0-9][A-Za-z0-9]{1,9}|[A-Z0-9][A-Za-z0-9&\-]{0,9}\.[A-Z]{1,3})$")
 _PARENS = re.compile(r"\(\s*([^()\n]{2,60}?)\s*\)")
+# A RIC written without brackets: "CLWR.O", "BRKb.N", ".SPX" (checked against known suffixes and index codes).
+_BARE_RIC = re.compile(r"(?<![\w.$])(\.[A-Z][A-Z0-9]{1,9}|[A-Z0-9][A-Z0-9]{1,9}[a-z]?\.[A-Z]{1,2})(?![\w&]|\.\w)")
 _CASHTAG = re.compile(r"(?<![\w$])\$([A-Z]{1,6}(?:\.[A-Z])?)(?![\w$])")
 
 
@@ -72,10 +85,13 @@ class _Matchers:
         # Short all-caps aliases ("IBM", "DAX") must match exactly; others ignore case.
         self.exact = PhraseMatcher(vocab, attr="ORTH")
         self.folded = PhraseMatcher(vocab, attr="LOWER")
-        exact, proper, plain = [], [], []
+        self.after_the = PhraseMatcher(vocab, attr="ORTH")
+        exact, proper, plain, after_the = [], [], [], []
         for pattern in master.patterns():
             text = pattern["pattern"]
-            if pattern["case_sensitive"]:
+            if pattern.get("after_the"):
+                after_the.append(text)
+            elif pattern["case_sensitive"]:
                 exact.append(text)
             elif any(ch.isupper() for ch in text):
                 proper.append(text)
@@ -84,6 +100,7 @@ class _Matchers:
         self.exact.add("EXACT", list(tokenizer.pipe(sorted(set(exact)))))
         self.folded.add("PROPER", list(tokenizer.pipe(sorted(set(proper)))))
         self.folded.add("PLAIN", list(tokenizer.pipe(sorted(set(plain)))))
+        self.after_the.add("AFTER_THE", list(tokenizer.pipe(sorted(set(after_the)))))
         venues = sorted({t for e in master.exchanges.values() for t in e.tags}, key=len, reverse=True)
         self.exchange_tag = re.compile(
             r"(?<![\w])(" + "|".join(re.escape(v) for v in venues) + r")\s*:\s*([A-Z][A-Za-z0-9.\-]{0,9}|\d{4,6})(?![\w:])"
@@ -103,12 +120,17 @@ def matchers_for(vocab, master: InstrumentMaster, tokenizer=None) -> _Matchers:
 
 
 def link_instruments(
-    doc: Doc, master: InstrumentMaster | None = None, coref: bool = True, matchers: _Matchers | None = None
+    doc: Doc,
+    master: InstrumentMaster | None = None,
+    coref: bool = True,
+    matchers: _Matchers | None = None,
+    published: str | None = None,
 ) -> list[InstrumentMention]:
     """Return the instrument mentions of ``doc``, sorted by start; the Doc is left unchanged.
 
     ``master`` defaults to the cached default master. Works on a tokenised Doc; NER entities,
-    when present, help only to skip places and people in short-name coreference.
+    when present, help only to skip places and people in short-name coreference. ``published``
+    (ISO date) gives renamed listings the symbol they had then (see ``InstrumentMaster.symbol_on``).
     """
     if master is None:
         from nlp.instruments import load
@@ -118,13 +140,42 @@ def link_instruments(
     tags, blocked = _tag_candidates(doc, master, matchers)
     names = [c for c in _name_candidates(doc, master, matchers) if not _overlaps(c.span, blocked)]
     chosen = _choose(tags + names)
-    chosen = _tags_after_names(doc, chosen)
+    chosen = _tags_after_names(doc, chosen, master)
     chosen += _names_before_tags(doc, chosen)
     chosen = _choose(chosen)
     mentions = [_mention(c.span, c.instrument, c.how) for c in chosen]
     if coref:
         mentions += _coreferences(doc, master, mentions)
+    _as_of(mentions, master, published)
     return sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+def _as_of(mentions: list[InstrumentMention], master: InstrumentMaster, published: str | None) -> None:
+    """Give mentions of a renamed listing the symbol it had when the article was published (in place).
+
+    Undated, a former code written in a tag ("FB.O") dates the text: no text writes it after the
+    rename, so every mention of that instrument takes the former symbol.
+    """
+    renamed = [m for m in mentions if m.symbol in master.renames]
+    if not renamed:
+        return
+    written: dict[str, Rename] = {}
+    if not published:
+        for m in renamed:
+            if m.how in ("ric", "exchange-tag", "cashtag"):
+                code = m.text.lstrip("$").split(".")[0].upper()  # "FB.O", "$FB", "FB" of "(Nasdaq: FB)"
+                for rename in master.renames[m.symbol]:
+                    if rename.former_symbol.upper() == code:
+                        written[m.symbol] = rename
+    for m in renamed:
+        if published:
+            symbol, name = master.symbol_on(m.symbol, published)
+        elif m.symbol in written:
+            symbol, name = written[m.symbol].former_symbol, written[m.symbol].former_name
+        else:
+            continue
+        if symbol != m.symbol:
+            m.symbol, m.name = symbol, name or m.name
 
 
 def _mention(span: Span, instrument: Instrument, how: str) -> InstrumentMention:
@@ -176,6 +227,18 @@ def _tag_candidates(
             span = doc.char_span(inner_start + code.start(), inner_start + code.end(), alignment_mode="expand")
             if instrument is not None and span is not None:
                 out.append(_Candidate(span, instrument, "ric", 3))
+    inside = {(c.span.start_char, c.span.end_char) for c in out}
+    for found in _BARE_RIC.finditer(text):
+        if (found.start(), found.end()) in inside or _overlaps_parens(text, found.start()):
+            continue
+        code = found.group(1)
+        if code.startswith("."):
+            instrument = master.instruments.get(master.index["ric"].get(code.upper(), ""))
+        else:
+            instrument = master.resolve_ric(code)
+        span = doc.char_span(found.start(), found.end(), alignment_mode="expand")
+        if instrument is not None and span is not None:
+            out.append(_Candidate(span, instrument, "ric", 3))
     for found in matchers.exchange_tag.finditer(text):
         instrument = master.resolve_tag(found.group(1), found.group(2).rstrip("."))
         span = doc.char_span(found.start(2), found.start(2) + len(found.group(2).rstrip(".")), alignment_mode="expand")
@@ -190,25 +253,52 @@ def _tag_candidates(
     return out, blocked
 
 
+def _overlaps_parens(text: str, at: int) -> bool:
+    """Whether char ``at`` is inside a bracket pair on its line (those codes are read by the bracket rule)."""
+    opened = text.rfind("(", 0, at)
+    return opened != -1 and text.rfind(")", opened, at) == -1 and "\n" not in text[opened:at]
+
+
 def _name_candidates(doc: Doc, master: InstrumentMaster, matchers: _Matchers) -> list[_Candidate]:
     """Return candidates from the master's names and aliases."""
     out = []
     strings = doc.vocab.strings
     matches = [(strings[m], s, e) for m, s, e in matchers.exact(doc)]
     matches += [(strings[m], s, e) for m, s, e in matchers.folded(doc)]
+    matches += [(strings[m], s, e) for m, s, e in matchers.after_the(doc)]
     for label, start, end in matches:
         span = doc[start:end]
+        if label == "AFTER_THE" and (start == 0 or doc[start - 1].lower_ != "the"):
+            continue
         if label == "PROPER" and not _capitalised(span):
             continue
+        if label == "PROPER" and is_case_sensitive(span.text):
+            continue  # "ENI" (economic net income) is not "Eni": short all-caps forms must be aliases as written
         if label == "PLAIN" and _capitalised(span) and _inside_name(doc, start):
             continue  # "United Airlines" is a company, not the airlines sector
         span = _with_legal_suffix(doc, span, master)
         instrument = master.lookup(span.text)
         if instrument is None:
             continue
+        if instrument.kind == "equity" and _inside_product_name(doc, span, master):
+            continue
         how = "name" if normalise(span.text) in {normalise(f) for f in name_aliases(instrument.name)} else "alias"
         out.append(_Candidate(span, instrument, how, 1))
     return out
+
+
+def _inside_product_name(doc: Doc, span: Span, master: InstrumentMaster) -> bool:
+    """Whether a company name is part of an index or fund name: "MSCI" in "iShares MSCI Japan Index".
+
+    True when a capitalised product word ("Index", "ETF", "Fund") ends the run of capitalised
+    words after it; lower case ("Apple fund managers") is left to the company.
+    """
+    for token in doc[span.end : span.end + 5]:
+        if not (token.text[:1].isupper() or token.is_digit or token.text == "&"):
+            return False
+        if normalise(token.text) in master.product_words:
+            return True
+    return False
 
 
 def _inside_name(doc: Doc, start: int) -> bool:
@@ -245,10 +335,11 @@ def _with_legal_suffix(doc: Doc, span: Span, master: InstrumentMaster) -> Span:
     return longer if master.lookup(longer.text) is not None else span
 
 
-def _tags_after_names(doc: Doc, chosen: list[_Candidate]) -> list[_Candidate]:
+def _tags_after_names(doc: Doc, chosen: list[_Candidate], master: InstrumentMaster) -> list[_Candidate]:
     """Return the candidates with each unknown tag code ("DBKGn.DE") given the instrument of the name just before it.
 
-    Only when the name's instrument trades on the tag's venue (same exchange or time zone).
+    Only when the name's instrument trades on the tag's venue (same exchange or time zone). On a
+    US venue, where the RIC base is the ticker, it is the other way round: the name takes the tag's listing.
     """
     out = chosen[:]
     for k, cand in enumerate(chosen):
@@ -260,7 +351,15 @@ def _tags_after_names(doc: Doc, chosen: list[_Candidate]) -> list[_Candidate]:
         if before.how not in ("name", "alias") or len(gap) > 4 or any(t.is_alpha and t.text not in venue for t in gap):
             continue
         known, tagged = before.instrument, cand.instrument
-        if known.exchange == tagged.exchange or (known.timezone and known.timezone == tagged.timezone):
+        same_market = known.exchange == tagged.exchange or (known.timezone and known.timezone == tagged.timezone)
+        if not same_market:
+            continue
+        market = master.exchanges.get(tagged.exchange or "")
+        if market is not None and not market.yahoo_suffix:
+            # A US code is the ticker itself: the name means the tagged listing
+            # ("Consol Energy ( CNX.N )" in 2012 is CNX, not today's CONSOL Energy, CNR).
+            out[k - 1] = _Candidate(before.span, tagged, before.how, before.strength)
+        else:
             out[k] = _Candidate(cand.span, known, cand.how, cand.strength)
     return out
 
@@ -452,7 +551,8 @@ class InstrumentLinker:
     def __call__(self, doc: Doc) -> Doc:
         tokenizer = self._pipeline.tokenizer if self._pipeline is not None else None
         matchers = matchers_for(doc.vocab, self.master, tokenizer)
-        mentions = link_instruments(doc, self.master, coref=self.coref, matchers=matchers)
+        published = (doc._.article or {}).get("published")
+        mentions = link_instruments(doc, self.master, coref=self.coref, matchers=matchers, published=published)
         doc._.instruments = mentions
         if self.write_ents:
             write_entities(doc, mentions, self.labels)
