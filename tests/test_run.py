@@ -141,3 +141,41 @@ def test_killed_run_resumes_to_the_clean_database(tmp_path: Path):
     assert snapshot(killed_db) == snapshot(clean_db)
     status = sqlite3.connect(killed_db).execute("SELECT status FROM runs ORDER BY id").fetchall()
     assert status == [("running",), ("completed",)]
+
+
+def test_workers_give_the_same_database(tmp_path: Path):
+    archive = reuters_tar(tmp_path / "stories.tar.gz", 6)
+    run_inputs([archive], tmp_path / "one.db", use_causal_model=False)
+    run_inputs([archive], tmp_path / "two.db", use_causal_model=False, workers=2, batch_size=4)
+    assert snapshot(tmp_path / "one.db") == snapshot(tmp_path / "two.db")
+
+
+@pytest.mark.parametrize("name, content", [
+    ("story-idUS1", REUTERS_MEMBER),
+    ("one.jsonl", '{"text": "NEW YORK (Reuters) - Shares of IBM ( IBM.N ) rose 1.2 percent on'
+                  ' Tuesday.", "published": "2012-09-11T19:57:00-04:00", "title": "IBM"}\n'),
+])
+def test_extract_prints_the_public_record(tmp_path: Path, name, content):
+    import json
+
+    p = tmp_path / name
+    p.write_text(content, encoding="utf-8")
+    out = CliRunner().invoke(app, ["extract", str(p), "--json", "--no-model"])
+    assert out.exit_code == 0, out.output
+    record = json.loads(out.stdout)
+    assert set(record) >= {"article", "instruments", "claims", "quotes", "causes"}
+    assert record["article"]["published_time"] == "2012-09-11T19:57:00-04:00"
+    assert not any(k.startswith("_") for k in record["article"])
+    claim = record["claims"][0]
+    assert (claim["pct"], claim["direction"], claim["period"]) == (1.2, "up", "session")
+    assert claim["symbol"] in ("AAPL", "IBM")
+    text = record["article"]["text"]
+    assert text[claim["start"]:claim["end"]] == claim["text"]
+
+
+def test_extract_of_a_broken_file_names_it(tmp_path: Path):
+    p = tmp_path / "broken.txt"
+    p.write_bytes(b"\x00\x01\x02" * 100)
+    out = CliRunner().invoke(app, ["extract", str(p), "--no-model"])
+    assert out.exit_code == 1
+    assert "broken.txt" in out.output
