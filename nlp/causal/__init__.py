@@ -1,0 +1,1 @@
+"""Cause/effect span tagging trained on FinCausal: data, official metric, model, training."""

@@ -1,0 +1,132 @@
+"""FinCausal task-2 files: reading them and splitting them into train and dev by text.
+
+FinCausal (yseop/YseopLab, CC0) annotates short financial-news windows with one or more
+cause/effect relations; each row is one relation, and rows with the same ``Text`` belong
+to the same window. The 2020 files separate fields with ``"; "``, the 2022 addition with
+``";"``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Files of /work/shared/data/fincausal used for training, in reading order.
+TRAIN_FILES = ("fnp2020-fincausal2-task2.csv", "practice_addition_fnp2022-fincausal-task2.csv")
+
+
+@dataclass
+class Relation:
+    """One row of a FinCausal task-2 file: a text and one cause/effect pair inside it."""
+
+    index: str
+    text: str
+    cause: str
+    effect: str
+    cause_start: int
+    cause_end: int
+    effect_start: int
+    effect_end: int
+    source: str = ""
+
+
+def shared_data_dir() -> Path:
+    """The FinCausal folder of the shared data (``../shared/data/fincausal`` from the repo root)."""
+    return Path(__file__).resolve().parents[3] / "shared" / "data" / "fincausal"
+
+
+def _locate(text: str, part: str, hint: int | None) -> tuple[int, int]:
+    """Character span of ``part`` in ``text``, preferring the annotated offset when it agrees."""
+    if hint is not None and text[hint : hint + len(part)] == part:
+        return hint, hint + len(part)
+    found = text.find(part)
+    if found < 0:
+        # a few rows differ from their text in surrounding blanks only
+        found = text.find(part.strip())
+        part = part.strip()
+    if found < 0:
+        raise ValueError(f"span not found in text: {part[:60]!r}")
+    return found, found + len(part)
+
+
+def read_task2(path: str | Path) -> list[Relation]:
+    """Read a FinCausal task-2 CSV (2020 or 2022 layout).
+
+    Returns one :class:`Relation` per row, with character offsets into ``text``.
+    Raises ValueError when the header is not a task-2 header. Rows whose cause or
+    effect cannot be found in the text are skipped.
+    """
+    path = Path(path)
+    raw = path.read_text(encoding="utf-8-sig")
+    lines = [line for line in raw.splitlines() if line.strip()]
+    if not lines:
+        return []
+    header = [h.strip() for h in lines[0].split(";")]
+    if header[:4] != ["Index", "Text", "Cause", "Effect"]:
+        raise ValueError(f"{path}: not a FinCausal task-2 file (header {header[:4]})")
+    width = len(header)
+    relations = []
+    for line in lines[1:]:
+        fields = line.split("; ")
+        if len(fields) != width:
+            fields = line.split(";")
+        if len(fields) < 4:
+            continue
+        if len(fields) > width and width == 4:
+            # a text holding ';' in the 2022 layout: cause and effect are the last two fields
+            fields = [fields[0], ";".join(fields[1:-2]), fields[-2], fields[-1]]
+        index, text, cause, effect = (f.strip() if i == 0 else f for i, f in enumerate(fields[:4]))
+        hints = [None, None]
+        if width >= 10 and len(fields) == width:
+            try:
+                hints = [int(fields[6]), int(fields[8])]
+            except ValueError:
+                pass
+        try:
+            cs, ce = _locate(text, cause, hints[0])
+            es, ee = _locate(text, effect, hints[1])
+        except ValueError:
+            continue
+        relations.append(Relation(index, text, cause, effect, cs, ce, es, ee, path.name))
+    return relations
+
+
+def read_training_relations(data_dir: str | Path | None = None) -> list[Relation]:
+    """All task-2 relations of :data:`TRAIN_FILES` under ``data_dir`` (default: the shared folder)."""
+    data_dir = Path(data_dir) if data_dir else shared_data_dir()
+    relations: list[Relation] = []
+    for name in TRAIN_FILES:
+        if (data_dir / name).exists():
+            relations.extend(read_task2(data_dir / name))
+    return relations
+
+
+def text_key(text: str) -> str:
+    """A stable key for a text, so its relations always land in the same split."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def split_by_text(
+    relations: Iterable[Relation], dev_share: float = 0.15, seed: int = 13
+) -> tuple[list[Relation], list[Relation]]:
+    """Split relations into (train, dev) so that no text is in both.
+
+    Texts are shuffled with ``seed``; the first ``dev_share`` of them go to dev.
+    """
+    relations = list(relations)
+    keys = sorted({text_key(r.text) for r in relations})
+    random.Random(seed).shuffle(keys)
+    dev_keys = set(keys[: round(len(keys) * dev_share)])
+    train = [r for r in relations if text_key(r.text) not in dev_keys]
+    dev = [r for r in relations if text_key(r.text) in dev_keys]
+    return train, dev
+
+
+def write_task2(relations: Iterable[Relation], path: str | Path) -> None:
+    """Write relations as a 2020-style ``Index; Text; Cause; Effect`` file (e.g. a dev split)."""
+    lines = ["Index; Text; Cause; Effect"]
+    lines += [f"{r.index}; {r.text}; {r.cause}; {r.effect}" for r in relations]
+    Path(path).write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")

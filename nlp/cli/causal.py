@@ -1,0 +1,94 @@
+"""``newslink train causal`` and ``newslink eval causal``: the causal span tagger."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import typer
+
+from nlp.cli.app import app
+
+train_app = typer.Typer(name="train", no_args_is_help=True, add_completion=False, help="Train newslink's models.")
+eval_app = typer.Typer(name="eval", no_args_is_help=True, add_completion=False, help="Score newslink's models.")
+app.add_typer(train_app, name="train")
+app.add_typer(eval_app, name="eval")
+
+#: models/causal of this checkout (what nlp.causal.model.DEFAULT_ARTIFACT names, without importing torch)
+ARTIFACT = Path(__file__).resolve().parents[2] / "models" / "causal"
+
+
+@train_app.command("causal")
+def train_causal(
+    out: Path = typer.Option(ARTIFACT, "--out", help="Folder for the artifact and its model card."),
+    epochs: int = typer.Option(6, "--epochs", min=1, help="Passes over the training split."),
+    seed: int = typer.Option(13, "--seed", help="Seed of the train/dev split and of training."),
+    lora_rank: int = typer.Option(
+        16, "--lora-rank", min=0, help="Rank of the lower layers' updates (0: keep them fixed)."
+    ),
+    batch_size: int = typer.Option(16, "--batch-size", min=1, help="Relations per optimisation step."),
+    learning_rate: float = typer.Option(2e-4, "--learning-rate", help="Learning rate of the top layers."),
+    lora_alpha: float = typer.Option(16.0, "--lora-alpha", help="Scale of the low-rank updates (alpha / rank)."),
+    data_dir: Path = typer.Option(None, "--data", help="FinCausal folder (default: ../shared/data/fincausal)."),
+    limit: int = typer.Option(None, "--limit", min=1, help="Use only the first N training relations (smoke runs)."),
+) -> None:
+    """Train the cause/effect span tagger on FinCausal and write models/causal/ with its model card.
+
+    Texts are split into train and dev by text with the seed; the epoch with the best dev F1 is kept.
+    Prints the dev scores as JSON.
+
+    Example:
+
+        newslink train causal --epochs 6 --seed 13
+    """
+    from nlp.causal.train import train
+
+    progress = logging.getLogger("nlp.causal")
+    progress.setLevel(logging.INFO)
+    if not progress.handlers:
+        progress.addHandler(logging.StreamHandler())  # one line per epoch, on stderr
+    config = train(
+        out,
+        epochs=epochs,
+        seed=seed,
+        data_dir=data_dir,
+        lora_rank=lora_rank,
+        lora_alpha=lora_alpha,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        limit=limit,
+    )
+    typer.echo(json.dumps(config["dev"], indent=2))
+
+
+@eval_app.command("causal")
+def eval_causal(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="A FinCausal task-2 CSV."),
+    predictions: Path = typer.Option(
+        None, "--predictions", help="Also write predictions (Index; Text; Cause; Effect)."
+    ),
+    model: Path = typer.Option(ARTIFACT, "--model", help="Folder of the trained artifact."),
+    split: str = typer.Option(
+        "all", "--split", help="all, or only the texts held out from training (dev) or used in it (train)."
+    ),
+) -> None:
+    """Score the causal tagger on a FinCausal task-2 file with the official metric.
+
+    Prints weighted precision, recall and F1 over cause/effect/other tokens, exact match, and
+    cause and effect F1 as JSON.
+
+    Example:
+
+        newslink eval causal ../shared/data/fincausal/fnp2020-fincausal2-task2.csv --predictions out.csv
+
+        newslink eval causal ../shared/data/fincausal/fnp2020-fincausal2-task2.csv --split dev
+    """
+    from nlp.causal.evaluate import evaluate_file
+
+    try:
+        scores = evaluate_file(file, model, predictions, split=split)
+    except (FileNotFoundError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(json.dumps({k: round(v, 4) for k, v in scores.items()}, indent=2))

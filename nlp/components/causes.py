@@ -1,0 +1,523 @@
+"""Causal drivers: what the article says moved what.
+
+:func:`extract_causes` finds explicit connectives with rules (``models/causal/cues.json``:
+"X rose AS Y", "X, SUPPORTED BY Y", "Y FUELLED X", ...) and, when a tagger is given, asks the
+FinCausal-trained span tagger (:mod:`nlp.causal.model`) about the candidate sentences: those
+with a cue word and a claim or an instrument. A rule link and a model link over the same spans merge
+into one ``rule+model`` link. Each effect is linked to the claims (``claim_ids``) and the
+instruments (``effect_symbols``) inside it. The ``newslink_causes`` component sets ``doc._.causes``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span as SpacySpan
+
+import nlp.components  # noqa: F401  (registers the Doc extensions)
+from nlp.types import CausalLink, Span
+
+log = logging.getLogger(__name__)
+
+CUES_FILE = Path(__file__).resolve().parents[2] / "models" / "causal" / "cues.json"
+#: A model link needs at least this mean label probability over each of its spans.
+MODEL_MIN_SCORE = 0.6
+#: Spans that share this share of their words (of the shorter one) are "the same span".
+SAME_SPAN_OVERLAP = 0.6
+_WORD = re.compile(r"\w+(?:[-’']\w+)*")
+_CLAUSE_PUNCT = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\n")
+_EDGE_STRIP = " \t\n,;:.!?\"“”‘’'()-\u2013\u2014"
+_FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A causal connective: its compiled pattern, direction and prior score."""
+
+    pattern: re.Pattern
+    direction: str  # "backward": effect CUE cause; "forward": cause CUE effect
+    score: float
+    cause_from: re.Pattern | None = None
+    clause: bool = False  # opens a subordinate clause ("as", "after"): its cause may be two clauses
+
+
+@dataclass(frozen=True)
+class CueBook:
+    """Everything :func:`causes_by_rules` knows, from ``models/causal/cues.json``."""
+
+    cues: tuple[Cue, ...]
+    any_cue: re.Pattern  # every cue in one pattern: most sentences need no closer look
+    boundary: re.Pattern
+    trailing: frozenset[str]
+    not_after_as: re.Pattern
+    not_before_as: frozenset[str]
+    not_after_temporal: re.Pattern
+
+
+@cache
+def load_cues(path: str | Path = CUES_FILE) -> CueBook:
+    """The cue book in ``path``, loaded once. Raises FileNotFoundError / ValueError on a bad file."""
+    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+
+    def words(items: Iterable[str]) -> str:
+        return "|".join(sorted(items, key=len, reverse=True))
+
+    cues = []
+    alternatives = []
+    for direction in ("backward", "forward"):
+        for item in raw[direction]:
+            alternatives.append(item["cue"] + (rf"\s+(?:{words(item['cause_from'])})" if item.get("cause_from") else ""))
+            pattern = re.compile(rf"(?<![\w-])(?:{item['cue']})(?![\w-])", re.IGNORECASE)
+            cause_from = None
+            if item.get("cause_from"):
+                cause_from = re.compile(rf"\s+(?:{words(item['cause_from'])})\b", re.IGNORECASE)
+            cues.append(Cue(pattern, direction, float(item["score"]), cause_from, bool(item.get("clause"))))
+    return CueBook(
+        cues=tuple(cues),
+        any_cue=re.compile(rf"(?<![\w-])(?:{'|'.join(alternatives)})(?![\w-])", re.IGNORECASE),
+        boundary=re.compile(rf"\b(?:{words(raw['boundary_words'])})\b", re.IGNORECASE),
+        trailing=frozenset(w.lower() for w in raw["trailing_words"]),
+        not_after_as=re.compile(rf"\s+(?:{words(raw['not_causal_after_as'])})\b", re.IGNORECASE),
+        not_before_as=frozenset(w.lower() for w in raw["not_causal_before_as"]),
+        not_after_temporal=re.compile(rf"\s+(?:\d|(?:{words(raw['not_causal_after_temporal'])})\b)", re.IGNORECASE),
+    )
+
+
+# ---------------------------------------------------------------- span helpers
+
+
+def _trim(text: str, start: int, end: int, trailing: frozenset[str] = frozenset()) -> tuple[int, int]:
+    """Shrink [start, end) past blanks, edge punctuation, a leading 'and'/'that' and trailing auxiliaries."""
+    while True:
+        before = (start, end)
+        while start < end and text[start] in _EDGE_STRIP:
+            start += 1
+        while end > start and text[end - 1] in _EDGE_STRIP:
+            end -= 1
+        m = re.match(r"(?:and|but|then|so)\s", text[start:end], re.IGNORECASE)
+        if m:
+            start += m.end()
+        words = list(_WORD.finditer(text, start, end))
+        if words and words[-1].group().lower() in trailing and len(words) > 1:
+            end = words[-1].start()
+        if (start, end) == before:
+            return start, end
+
+
+def _words(text: str, start: int, end: int) -> set[tuple[int, int]]:
+    return {m.span() for m in _WORD.finditer(text, start, end)}
+
+
+def word_overlap(text: str, a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Words shared by spans ``a`` and ``b`` over the words of the shorter one (0 when either is empty)."""
+    wa, wb = _words(text, *a), _words(text, *b)
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / min(len(wa), len(wb))
+
+
+def _has_finite_verb(sent: SpacySpan, start: int, end: int) -> bool:
+    """Whether a token of ``sent`` inside the character range is a finite verb (True when untagged)."""
+    if not sent.doc.has_annotation("TAG"):
+        return True
+    return any(t.tag_ in _FINITE_TAGS for t in sent if start <= t.idx < end)
+
+
+def _clause_ands(sent: SpacySpan, opens: Sequence[int]) -> list[tuple[int, int]]:
+    """Character spans of the 'and's of ``sent`` that join two clauses.
+
+    Such an 'and' is followed by a noun phrase and a finite verb before any punctuation, and
+    preceded by a finite verb since the last clause opening (``opens``: punctuation, a
+    subordinating cue, a boundary word). Needs POS tags: an untagged Doc gives none.
+    """
+    if not sent.doc.has_annotation("TAG"):
+        return []
+    found = []
+    tokens = list(sent)
+    for k, t in enumerate(tokens):
+        if t.lower_ != "and":
+            continue
+        verb = None
+        for u in tokens[k + 1 :]:
+            if u.is_punct and u.text != "-" or u.pos_ in ("VERB", "AUX") or u.tag_ in _FINITE_TAGS:
+                verb = u
+                break
+        if verb is None or verb.i == t.i + 1:
+            continue
+        # the tagger often calls a past tense after a noun a participle ("companies gained")
+        after_noun = verb.tag_ == "VBN" and verb.nbor(-1).pos_ in ("NOUN", "PROPN", "PRON")
+        if verb.tag_ not in _FINITE_TAGS and not after_noun:
+            continue
+        opened = max((o for o in opens if o <= t.idx), default=sent.start_char)
+        if _has_finite_verb(sent, opened, t.idx):
+            found.append((t.idx, t.idx + len(t.text)))
+    return found
+
+
+def _split_at(text: str, span: tuple[int, int], cuts: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``span`` cut at the ``cuts`` inside it, each piece trimmed, empty pieces dropped."""
+    pieces, left = [], span[0]
+    for a, b in sorted(cuts):
+        if span[0] < a and b < span[1]:
+            pieces.append((left, a))
+            left = b
+    pieces.append((left, span[1]))
+    return [p for p in (_trim(text, *q) for q in pieces) if p[1] > p[0]]
+
+
+# ---------------------------------------------------------------- rules
+
+
+def _sentences(doc: Doc) -> list[SpacySpan]:
+    """The Doc's sentences, or the whole Doc as one when nothing set sentence boundaries."""
+    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+        return list(doc.sents)
+    # no parser or sentencizer ran: cut at a stop followed by a capital, roughly
+    spans, start = [], 0
+    for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z“\"])", doc.text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(doc.text)))
+    found = (doc.char_span(a, b, alignment_mode="expand") for a, b in spans if doc.text[a:b].strip())
+    return [span for span in found if span is not None and len(span)]
+
+
+@dataclass
+class _Hit:
+    cue: Cue
+    start: int  # of the cue words
+    end: int
+    cause_start: int  # where the cause may begin (after 'on' for 'on news ...')
+
+
+def _cue_hits(sent: SpacySpan, book: CueBook) -> list[_Hit]:
+    """Cue occurrences in the sentence, longest first where they overlap, in text order."""
+    text = sent.doc.text
+    s0, s1 = sent.start_char, sent.end_char
+    if not book.any_cue.search(text, s0, s1):
+        return []
+    hits: list[_Hit] = []
+    for cue in book.cues:
+        for m in cue.pattern.finditer(text, s0, s1):
+            after = text[m.end() : s1]
+            word = m.group().lower()
+            follow = None
+            if cue.cause_from is not None:
+                follow = cue.cause_from.match(after)
+                if not follow:
+                    continue
+            if word == "as":
+                previous = text[s0 : m.start()].split()
+                if book.not_after_as.match(after):
+                    continue
+                if previous and previous[-1].lower().strip(",") in book.not_before_as:
+                    continue
+                if " as " in f" {' '.join(previous[-4:]).lower()} ":
+                    continue  # "as high as": a comparison
+            if word in ("after", "following") and book.not_after_temporal.match(after):
+                continue
+            cause_start = m.end() + (len(follow.group()) - len(follow.group().lstrip()) if cue.cause_from else 0)
+            hits.append(_Hit(cue, m.start(), m.end(), cause_start))
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    kept: list[_Hit] = []
+    for h in hits:
+        if kept and h.start < kept[-1].end:
+            continue
+        kept.append(h)
+    return kept
+
+
+def _boundaries(
+    sent: SpacySpan, book: CueBook, hits: Sequence[_Hit]
+) -> tuple[list[int], list[int], list[tuple[int, int]]]:
+    """(clause starts, clause ends, clause-joining 'and's): positions no cause or effect crosses."""
+    text = sent.doc.text
+    s0, s1 = sent.start_char, sent.end_char
+    starts, ends = [s0], [s1]
+    for m in _CLAUSE_PUNCT.finditer(text, s0, s1):
+        starts.append(m.end())
+        ends.append(m.start())
+    for m in book.boundary.finditer(text, s0, s1):
+        starts.append(m.end())
+        ends.append(m.start())
+    opens = list(starts) + [h.end for h in hits if h.cue.clause]
+    ands = _clause_ands(sent, opens)
+    for h in hits:
+        starts.append(h.end)
+        ends.append(h.start)
+    for a, b in ands:
+        starts.append(b)
+        ends.append(a)
+    return sorted(set(starts)), sorted(set(ends)), ands
+
+
+def _back_to_clause(text: str, starts: list[int], position: int, floor: int) -> int:
+    """The nearest clause start at or before ``position`` that leaves a non-empty span."""
+    for s in reversed(starts):
+        if floor <= s < position and text[s:position].strip(_EDGE_STRIP):
+            return s
+    return floor
+
+
+def _on_to_clause(text: str, ends: list[int], position: int, ceiling: int) -> int:
+    """The nearest clause end after ``position`` that leaves a non-empty span."""
+    for e in ends:
+        if position < e <= ceiling and text[position:e].strip(_EDGE_STRIP):
+            return e
+    return ceiling
+
+
+_RELATIVE_TAIL = re.compile(r",\s*(?:which|who|that)\s*$", re.IGNORECASE)
+
+
+def _relative_antecedent(text: str, starts: list[int], cause: tuple[int, int], floor: int) -> tuple[int, int]:
+    """'X, which has contributed to Y': the cause is X, not 'which (has)'."""
+    m = _RELATIVE_TAIL.search(text, floor, cause[0])
+    if m is None:
+        lead = re.match(r"\s*(?:which|who|that)\b", text[cause[0] : cause[1]], re.IGNORECASE)
+        before = text[floor : cause[0]].rstrip()
+        if not (lead and before.endswith(",")):
+            return cause
+        comma = floor + len(before) - 1
+    else:
+        comma = m.start()
+    return _back_to_clause(text, starts, comma, floor), comma
+
+
+def sentence_cues(doc: Doc, book: CueBook | None = None) -> list[tuple[SpacySpan, list[_Hit]]]:
+    """The Doc's sentences that hold a cue, each with its cue occurrences."""
+    book = book or load_cues()
+    found = ((sent, _cue_hits(sent, book)) for sent in _sentences(doc))
+    return [(sent, hits) for sent, hits in found if hits]
+
+
+def causes_by_rules(
+    doc: Doc, book: CueBook | None = None, cued: list[tuple[SpacySpan, list[_Hit]]] | None = None
+) -> list[CausalLink]:
+    """Cause/effect links from explicit connectives, sentence by sentence (method "rule").
+
+    The effect and the cause of a cue each run to the nearest clause boundary (punctuation,
+    'while', 'which', another cue); a cause made of two clauses joined by 'and' gives two links.
+    ``cued`` is :func:`sentence_cues`' answer when the caller already has it.
+    """
+    book = book or load_cues()
+    text = doc.text
+    links: list[CausalLink] = []
+    for sent, hits in cued if cued is not None else sentence_cues(doc, book):
+        starts, ends, ands = _boundaries(sent, book, hits)
+        and_starts = {a for a, _ in ands}
+        s0, s1 = sent.start_char, sent.end_char
+        for h in hits:
+            if h.cue.direction == "backward":
+                if not text[s0 : h.start].strip(_EDGE_STRIP):
+                    # "Because of X, Y fell.": the cause runs to the comma, the effect follows
+                    comma = text.find(",", h.end, s1)
+                    if comma < 0:
+                        continue
+                    cause = (h.cause_start, comma)
+                    effect = (comma + 1, _on_to_clause(text, ends, comma + 1, s1))
+                else:
+                    effect = (_back_to_clause(text, starts, h.start, s0), h.start)
+                    # a clause cue's cause does not stop at a later cue ("as X gained on news that Y")
+                    # nor at a clause-joining 'and' (two causes, split below)
+                    cause_ends = ends
+                    if h.cue.clause:
+                        later = {o.start for o in hits} | and_starts
+                        cause_ends = [e for e in ends if e == s1 or e not in later]
+                    cause = (h.cause_start, _on_to_clause(text, cause_ends, h.cause_start, s1))
+            else:
+                cause = (_back_to_clause(text, starts, h.start, s0), h.start)
+                cause = _relative_antecedent(text, starts, cause, s0)
+                effect = (h.end, _on_to_clause(text, ends, h.end, s1))
+            effect = _trim(text, *effect)
+            cause = _trim(text, *cause, trailing=book.trailing)
+            if effect[1] <= effect[0] or cause[1] <= cause[0]:
+                continue
+            if text[h.start : h.end].lower() == "as" and not _has_finite_verb(sent, *cause):
+                continue  # "as" before a bare noun phrase is a comparison or a role
+            causes = _split_at(text, cause, ands) if h.cue.clause else [cause]
+            for c in causes:
+                links.append(
+                    CausalLink(
+                        cause=Span(text[c[0] : c[1]], c[0], c[1]),
+                        effect=Span(text[effect[0] : effect[1]], effect[0], effect[1]),
+                        cue=text[h.start : h.end].lower(),
+                        method="rule",
+                        score=h.cue.score,
+                    )
+                )
+    return _dedupe(links)
+
+
+def _dedupe(links: list[CausalLink]) -> list[CausalLink]:
+    """One link per (cause, effect) span pair, keeping the best-scored cue."""
+    best: dict[tuple[int, int, int, int], CausalLink] = {}
+    for link in links:
+        key = (link.cause.start, link.cause.end, link.effect.start, link.effect.end)
+        if key not in best or link.score > best[key].score:
+            best[key] = link
+    return sorted(best.values(), key=lambda l: (l.effect.start, l.cause.start))
+
+
+# ---------------------------------------------------------------- model
+
+
+def candidate_sentences(
+    cued: Sequence[tuple[SpacySpan, list]], claims: Sequence | None, instruments: Sequence | None
+) -> list[SpacySpan]:
+    """Sentences worth a model call: those with a cue that also hold a claim or an instrument mention.
+
+    When neither claims nor instruments were extracted (None: their components did not run)
+    every cued sentence is a candidate. Reading every cued sentence instead cost about 30% of
+    the pipeline's time on Reuters news (bench/causal_share.py).
+    """
+    if claims is None and instruments is None:
+        return [sent for sent, _ in cued]
+    marks = [(m.start, m.end) for m in [*(claims or []), *(instruments or [])]]
+    return [sent for sent, _ in cued if any(a < sent.end_char and sent.start_char < b for a, b in marks)]
+
+
+def causes_by_model(
+    doc: Doc, tagger, sentences: Sequence[SpacySpan], min_score: float = MODEL_MIN_SCORE
+) -> list[CausalLink]:
+    """One link per sentence where the tagger finds a cause and an effect, each at ``min_score`` or more.
+
+    ``tagger`` is a :class:`nlp.causal.model.CausalTagger` (anything with its ``predict``).
+    The link's score is the lower of the two spans' mean label probabilities (method "model").
+    """
+    text = doc.text
+    windows = []
+    for sent in sentences:
+        a, b = _trim(text, sent.start_char, sent.end_char)
+        if b > a:
+            windows.append((a, b))
+    if not windows:
+        return []
+    links = []
+    for (a, _), tagging in zip(windows, tagger.predict([text[a:b] for a, b in windows])):
+        if tagging.cause is None or tagging.effect is None:
+            continue
+        score = min(tagging.cause.score, tagging.effect.score)
+        if score < min_score:
+            continue
+        cause = _trim(text, a + tagging.cause.start, a + tagging.cause.end)
+        effect = _trim(text, a + tagging.effect.start, a + tagging.effect.end)
+        if cause[1] <= cause[0] or effect[1] <= effect[0]:
+            continue
+        links.append(
+            CausalLink(
+                cause=Span(text[cause[0] : cause[1]], *cause),
+                effect=Span(text[effect[0] : effect[1]], *effect),
+                cue=None,
+                method="model",
+                score=round(score, 3),
+            )
+        )
+    return links
+
+
+def merge_links(text: str, rule_links: list[CausalLink], model_links: list[CausalLink]) -> list[CausalLink]:
+    """Rule links plus model links; a model link over the same spans as rule links makes them "rule+model".
+
+    Spans are the same when they share :data:`SAME_SPAN_OVERLAP` of the shorter one's words
+    (so a model cause covering two coordinated rule causes confirms both). The merged score
+    is 1 - (1 - rule) * (1 - model); the rule's spans and cue are kept.
+    """
+    merged = list(rule_links)
+    for m in model_links:
+        same = [
+            r
+            for r in rule_links
+            if word_overlap(text, (r.cause.start, r.cause.end), (m.cause.start, m.cause.end)) >= SAME_SPAN_OVERLAP
+            and word_overlap(text, (r.effect.start, r.effect.end), (m.effect.start, m.effect.end)) >= SAME_SPAN_OVERLAP
+        ]
+        for r in same:
+            if r.method == "rule":
+                r.method = "rule+model"
+                r.score = round(1 - (1 - r.score) * (1 - m.score), 3)
+        if not same:
+            merged.append(m)
+    return sorted(merged, key=lambda l: (l.effect.start, l.cause.start))
+
+
+def link_effects(links: list[CausalLink], claims: Sequence = (), instruments: Sequence = ()) -> list[CausalLink]:
+    """Fill each link's ``claim_ids`` (claims overlapping the effect) and ``effect_symbols``.
+
+    The symbols are those of the instruments mentioned inside the effect, then those of the
+    linked claims, without repeats. Returns the same list.
+    """
+    for link in links:
+        a, b = link.effect.start, link.effect.end
+        link.claim_ids = [c.id for c in claims if c.start < b and a < c.end]
+        symbols = [m.symbol for m in instruments if m.symbol and m.start < b and a < m.end]
+        symbols += [c.symbol for c in claims if c.id in link.claim_ids and c.symbol]
+        link.effect_symbols = list(dict.fromkeys(symbols))
+    return links
+
+
+def extract_causes(doc: Doc, tagger=None) -> list[CausalLink]:
+    """The article's causal links: rules, plus the tagger's reading of candidate sentences when given.
+
+    The tagger reads only :func:`candidate_sentences`. Reads ``doc._.claims`` and
+    ``doc._.instruments`` to choose those and to link effects. Returns links ordered by effect position.
+    """
+    cued = sentence_cues(doc)
+    links = causes_by_rules(doc, cued=cued)
+    if tagger is not None:
+        sentences = candidate_sentences(cued, doc._.claims, doc._.instruments)
+        links = merge_links(doc.text, links, causes_by_model(doc, tagger, sentences))
+    return link_effects(links, doc._.claims or [], doc._.instruments or [])
+
+
+@cache
+def default_tagger(artifact_dir: str = ""):
+    """The causal tagger of ``models/causal`` (or ``artifact_dir``), loaded once; None when it cannot load.
+
+    Sets torch's intra-op threads to $NEWSLINK_TORCH_THREADS (default 1).
+
+    A missing artifact or base package is logged as a warning: the component then uses rules only.
+    """
+    try:
+        from nlp.causal.model import DEFAULT_ARTIFACT, CausalTagger
+
+        # a few short sentences per article: one thread is fastest, and spares parallel workers
+        # (measured: 35 ms per batch on 1 thread, 1.5 s on 2 threads of a busy 2-core machine)
+        threads = int(os.environ.get("NEWSLINK_TORCH_THREADS", "1"))
+        return CausalTagger.load(artifact_dir or DEFAULT_ARTIFACT, threads=threads)
+    except (FileNotFoundError, ImportError, OSError) as err:
+        log.warning("causal tagger unavailable, using rules only: %s", err)
+        return None
+
+
+class CausalDrivers:
+    """The ``newslink_causes`` component: sets ``doc._.causes`` to :func:`extract_causes`' links."""
+
+    def __init__(self, use_model: bool = True, artifact_dir: str = ""):
+        self.use_model = use_model
+        self.artifact_dir = artifact_dir
+
+    def __call__(self, doc: Doc) -> Doc:
+        tagger = default_tagger(self.artifact_dir) if self.use_model else None
+        doc._.causes = extract_causes(doc, tagger)
+        return doc
+
+
+@Language.factory(
+    "newslink_causes",
+    default_config={"use_model": True, "artifact_dir": ""},
+    assigns=["doc._.causes"],
+)
+def make_causes(nlp: Language, name: str, use_model: bool, artifact_dir: str) -> CausalDrivers:  # noqa: ARG001
+    """The component; the tagger loads lazily, on the first Doc, and only once.
+
+    spaCy insists on the argument name ``nlp`` for the pipeline; it is not used here.
+    """
+    return CausalDrivers(use_model, artifact_dir)

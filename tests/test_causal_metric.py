@@ -1,0 +1,139 @@
+"""The official FinCausal task-2 metric on hand-built cases, and the eval file round trip."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.causal import metric
+from nlp.causal.evaluate import evaluate_file, read_rows
+from nlp.causal.model import TaggedSpan, Tagging, best_run, decode_spans, snap_to_words
+
+TEXT = "Profits rose 5% because sales grew. Costs were flat."
+
+
+def test_token_spans_treebank_with_quotes():
+    text = 'He said "shares rose" today.'
+    spans = metric.token_spans(text)
+    assert [text[a:b] for a, b in spans] == ["He", "said", '"', "shares", "rose", '"', "today", "."]
+
+
+@pytest.mark.parametrize(
+    ("cause", "effect", "expected"),
+    [
+        ("sales grew.", "Profits rose 5%", ["E", "E", "E", "E", "-", "C", "C", "-", "-", "-", "-"]),
+        ("", "", ["-"] * 11),
+        ("not in the text", "Profits", ["E"] + ["-"] * 10),
+    ],
+)
+def test_label_tokens(cause, effect, expected):
+    assert metric.label_tokens(TEXT, cause, effect) == expected
+
+
+def test_perfect_prediction_scores_one():
+    gold = [metric.Scored(TEXT, "sales grew.", "Profits rose 5%")]
+    s = metric.score(gold, gold)
+    assert s["f1"] == s["precision"] == s["recall"] == s["exact_match"] == 1.0
+    assert s["cause_f1"] == s["effect_f1"] == 1.0
+
+
+def test_partial_prediction_weighted_by_support():
+    gold = [metric.Scored(TEXT, "sales grew.", "Profits rose 5%")]
+    # the effect loses '5%' (two tokens '5' and '%'): they become 'other'
+    pred = [metric.Scored(TEXT, "sales grew.", "Profits rose")]
+    s = metric.score(gold, pred)
+    # gold support: other 5, cause 2, effect 4 (11 tokens)
+    p_other, r_other = 5 / 7, 1.0
+    f_other = 2 * p_other * r_other / (p_other + r_other)
+    f_effect = 2 * 1.0 * 0.5 / 1.5
+    assert s["precision"] == pytest.approx((5 * p_other + 2 * 1 + 4 * 1) / 11)
+    assert s["recall"] == pytest.approx((5 * 1 + 2 * 1 + 4 * 0.5) / 11)
+    assert s["f1"] == pytest.approx((5 * f_other + 2 * 1 + 4 * f_effect) / 11)
+    assert s["exact_match"] == 0.0
+    assert s["cause_exact"] == 1.0 and s["effect_exact"] == 0.0
+
+
+def test_swapped_cause_and_effect_scores_low():
+    gold = [metric.Scored(TEXT, "sales grew.", "Profits rose 5%")]
+    pred = [metric.Scored(TEXT, "Profits rose 5%", "sales grew.")]
+    s = metric.score(gold, pred)
+    assert s["cause_f1"] == 0.0 and s["effect_f1"] == 0.0
+    assert s["f1"] == pytest.approx(5 / 11)
+
+
+def test_multi_relation_text_is_matched_greedily():
+    text = "Sales rose 4% on demand, and costs fell 2% after cuts."
+    gold = [metric.Scored(text, "demand", "Sales rose 4%"), metric.Scored(text, "cuts.", "costs fell 2%")]
+    pred = [metric.Scored(text, "cuts.", "costs fell 2%"), metric.Scored(text, "demand", "Sales rose 4%")]
+    assert metric.score(gold, pred)["exact_match"] == 1.0
+
+
+def test_length_mismatch_raises():
+    with pytest.raises(ValueError):
+        metric.score([metric.Scored(TEXT, "a", "b")], [])
+
+
+@pytest.mark.parametrize(
+    ("margins", "expected"),
+    [([-1, 2, 3, -10, 4], (1, 3, 5)), ([1, 1, -1, 2], (0, 4, 3)), ([-3, -1, -2], (1, 2, -1))],
+)
+def test_best_run(margins, expected):
+    assert best_run(margins) == expected
+
+
+def test_decode_spans_keeps_cause_and_effect_apart():
+    # pieces: E E O C C
+    probs = [[0.1, 0.1, 0.8], [0.1, 0.2, 0.7], [0.8, 0.1, 0.1], [0.05, 0.9, 0.05], [0.05, 0.9, 0.05]]
+    spans = decode_spans(probs)
+    assert spans[1][:2] == (3, 5) and spans[2][:2] == (0, 2)
+
+
+def test_snap_to_words():
+    text = "That’s positive news"
+    assert snap_to_words(text, 5, 15) == (0, 15)
+    assert snap_to_words(text, 7, 12) == (7, 15)
+
+
+class FixedTagger:
+    """Answers every text with the first clause as effect and the rest as cause."""
+
+    def predict(self, texts):
+        out = []
+        for text in texts:
+            cut = text.index(" because ")
+            out.append(Tagging(text, TaggedSpan(cut + 9, len(text), 0.9), TaggedSpan(0, cut, 0.9)))
+        return out
+
+
+def test_evaluate_file_writes_submission_rows(tmp_path):
+    gold = tmp_path / "gold.csv"
+    gold.write_text(
+        "Index; Text; Cause; Effect\r\n"
+        "1.1; Profits rose 5% because sales grew.; sales grew.; Profits rose 5%\r\n"
+        "2.1; Costs fell because oil fell.; oil fell; Costs fell\r\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "pred.csv"
+    scores = evaluate_file(gold, predictions=out, tagger=FixedTagger())
+    rows = read_rows(out)
+    assert [r[0] for r in rows] == ["1.1", "2.1"]
+    assert rows[0][2:] == ("sales grew.", "Profits rose 5%")
+    assert scores["exact_match"] == 0.5  # the second row's cause keeps its final period
+    assert 0.8 < scores["f1"] < 1.0
+
+
+def test_evaluate_file_scores_a_split_alone(tmp_path):
+    from nlp.causal.data import text_key
+
+    gold = tmp_path / "gold.csv"
+    gold.write_text(
+        "Index; Text; Cause; Effect\n"
+        "1.1; Profits rose 5% because sales grew.; sales grew.; Profits rose 5%\n"
+        "2.1; Costs fell because oil fell.; oil fell; Costs fell\n",
+        encoding="utf-8",
+    )
+    tagger = FixedTagger()
+    tagger.config = {"dev_text_keys": [text_key("Costs fell because oil fell.")]}
+    assert evaluate_file(gold, tagger=tagger, split="dev")["relations"] == 1
+    assert evaluate_file(gold, tagger=tagger, split="train")["exact_match"] == 1.0
+    with pytest.raises(ValueError):
+        evaluate_file(gold, tagger=FixedTagger(), split="dev")

