@@ -133,7 +133,7 @@ def claims(
     as_json: bool = JSON_OPTION,
     as_csv: bool = CSV_OPTION,
 ) -> None:
-    """List claims, newest first, with their article, span text, verdict and the numbers behind it. their article, span text, verdict and the numbers behind it.
+    """List claims, newest first, with their article, span text, verdict and the numbers behind it.
 
     Example:
 
@@ -312,7 +312,7 @@ def serve(
     db: Path = DB_OPTION,
     port: int = typer.Option(8001, "--port", help="Port on 127.0.0.1 (0: any free port)."),
 ) -> None:
-    """Browse the database in Datasette (needs the `newslink[serve]` extra).
+    """Browse the database in Datasette (needs the serve extra: pip install 'newslink\\[serve]').
 
     Example:
 
