@@ -63,7 +63,9 @@ def load_tokenizer():
 def load_base_encoder():
     """A fresh copy of the base BERT encoder (eager attention, so additive masks work everywhere)."""
     from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # no weight-loading bar in `newslink run` output
     return AutoModel.from_pretrained(
         str(base_model_dir()), local_files_only=True, attn_implementation="eager"
     )
