@@ -150,7 +150,7 @@ def claims(
 @app.command()
 def quotes(
     db: Path = DB_OPTION,
-    speaker: Optional[str] = typer.Option(None, "--speaker", help="Speaker name contains this."),
+    speaker: Optional[str] = typer.Option(None, "--speaker", help="Words of the speaker's name (each matches a word start)."),
     firm: Optional[str] = typer.Option(None, "--firm",
                                        help="Speaker's organization contains this (or is this symbol)."),
     symbol: Optional[str] = typer.Option(None, "--symbol", help="Speaker's organization symbol."),
