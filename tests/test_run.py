@@ -179,3 +179,12 @@ def test_extract_of_a_broken_file_names_it(tmp_path: Path):
     out = CliRunner().invoke(app, ["extract", str(p), "--no-model"])
     assert out.exit_code == 1
     assert "broken.txt" in out.output
+
+
+def test_run_on_the_corpus_prints_its_claims_and_verdicts(tmp_path: Path):
+    out = CliRunner().invoke(app, ["run", str(SAMPLE.parent), "--db", str(tmp_path / "c.db"),
+                                   "--no-model", "-q"])
+    assert out.exit_code == 0, out.output
+    assert "claims and their checks" in out.output
+    assert "intraday-range" in out.output and "supported" in out.output
+    assert "price rows imported" in out.output

@@ -71,6 +71,8 @@ def run(
                              use_causal_model=not no_model, on_progress=on_progress,
                              arguments=arguments)
     out.print(summary_table(summary))
+    if 0 < summary.articles <= 3:  # a sample-sized run: show what was found, not just counts
+        out.print(claims_table(db))
     if strict and summary.errors:
         raise typer.Exit(1)
 
@@ -94,6 +96,38 @@ def summary_table(summary) -> Table:
     for verdict, n in sorted(summary.verdicts.items()):
         table.add_row(f"  checks {verdict}", f"{n:,}")
     table.add_row("time", f"{summary.seconds:.1f} s ({summary.articles_per_second:.1f} articles/s)")
+    return table
+
+
+def claims_table(db: Path, limit: int = 40) -> Table:
+    """The stored claims with their verdicts, in text order, as a rich table."""
+    import math
+
+    from nlp.query import claims
+
+    frame = claims(db, limit=limit).sort_values(["article_id", "start"])
+
+    def missing(v) -> bool:
+        return v is None or (isinstance(v, float) and math.isnan(v))
+
+    def num(v, fmt="{:,.2f}"):
+        return "" if missing(v) else fmt.format(v)
+
+    def txt(v) -> str:
+        return "" if missing(v) else str(v)
+
+    table = Table(title="claims and their checks")
+    for col in ("id", "claim", "symbol", "move", "period", "as of", "verdict", "basis", "actual"):
+        table.add_column(col, overflow="fold")
+    colours = {"supported": "green", "contradicted": "red", "inconclusive": "yellow"}
+    for r in frame.to_dict("records"):
+        move = " ".join(x for x in (txt(r["direction"]), num(r["pct"], "{:g}%"), txt(r["record"]))
+                        if x)
+        verdict = txt(r["verdict"]) or "unchecked"
+        table.add_row(r["claim_id"], r["text"], txt(r["symbol"]) or txt(r["subject"]), move,
+                      txt(r["period"]), txt(r["as_of"]),
+                      f"[{colours.get(verdict, 'dim')}]{verdict}[/]", txt(r["basis"]),
+                      num(r["actual"]))
     return table
 
 
