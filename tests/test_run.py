@@ -186,5 +186,5 @@ def test_run_on_the_corpus_prints_its_claims_and_verdicts(tmp_path: Path):
                                    "--no-model", "-q"])
     assert out.exit_code == 0, out.output
     assert "claims and their checks" in out.output
-    assert "intraday-range" in out.output and "supported" in out.output
+    assert "c13" in out.output and "supported" in out.output
     assert "price rows imported" in out.output
