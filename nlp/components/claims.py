@@ -85,6 +85,7 @@ class Lexicon:
     rank_objects: frozenset[str]
     nonmarket_subjects: frozenset[str]
     sectors: frozenset[str]
+    spans: dict[tuple[str, ...], str] = field(default_factory=dict)  # words -> state, session, trailing, unit, crash
 
 
 @cache
@@ -108,6 +109,7 @@ def lexicon() -> Lexicon:
         nonmarket_before=frozenset(r["word"] for r in nonmarket if r["where"] == "before"),
         rank_objects=frozenset(r["word"] for r in nonmarket if r["where"] == "rank"),
         nonmarket_subjects=frozenset(r["word"] for r in nonmarket if r["where"] == "subject"),
+        spans={tuple(r["cue"].split()): r["kind"] for r in _rows("spans.csv")},
         sectors=frozenset(r["word"] for r in _rows("sectors.csv")),
     )
 
@@ -683,34 +685,164 @@ def _phrases(sent: Span, table: Iterable[tuple[str, ...]]) -> list[tuple[int, in
 
 @dataclass(frozen=True)
 class PeriodCue:
-    period: str | None  # a label of periods.csv or a weekday name
+    period: str | None  # a label of periods.csv, a rolling window ('past 3 months') or a weekday name
     after_hours: bool
     closed: bool
+    span: str | None = None  # a move's longer window from its wording: 'unspecified', 'since the election'
+    session: bool = False  # a word that keeps the move on one session ('today', 'in the session')
 
 
-def period_cue(anchor: Token, sent: Span, skip: range = range(0)) -> PeriodCue:
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a": 1}
+#: dependency relations on the path from a word to the move that put the word in another clause
+CLAUSE_PATH = {"advcl", "relcl", "acl", "ccomp", "xcomp", "pcomp", "csubj"}
+#: subordinate modifiers: a period word in one dates something else ('JAL, which made headlines this week')
+MODIFIER_PATH = frozenset({"relcl", "acl", "advcl"})
+#: prepositions of a cause or event phrase: a period inside one dates the event ('after a rosy outlook for this quarter')
+CAUSE_PREPS = frozenset({"after", "before", "ahead", "despite", "amid", "following", "since", "from"})
+#: heads of a 'from' phrase that measures from an earlier level ('down 25 percent from its peak')
+FROM_LEVELS = frozenset({"peak", "high", "highs", "low", "lows", "record", "level", "levels", "top", "bottom"})
+#: paths that put a window word on the subject's own move ('shares, down 2% in the past three sessions, rose')
+SUBJECT_PATH = frozenset(CLAUSE_PATH | {"nsubj", "nsubjpass", "appos"})
+#: one-session moves larger than these (absolute percent) are implausible: the window is longer
+MAX_SESSION_PCT = {"equity": 25.0, "index": 10.0}
+
+
+def _in_other_clause(t: Token, anchor: Token, through: frozenset[str] = frozenset(CLAUSE_PATH)) -> bool:
+    """Whether ``t`` reaches the move's clause only through a dependent of ``through``.
+
+    Clausal dependents by default ('scheduled to report after Thursday's close').
+    """
+    stops = {anchor.i, *(a.i for a in anchor.ancestors)}
+    while t.i not in stops and t.head != t:
+        if t.dep_ in through or (t.dep_ == "prep" and t.lower_ in CAUSE_PREPS):
+            return True
+        t = t.head
+    return False
+
+
+def trailing_window(anchor: Token, sent: Span, scope: dict[int, int]) -> tuple[int, int, str] | None:
+    """A rolling window in the move's scope: (start, end, 'past year' / 'past 3 months'), or None.
+
+    'past' opens one with or without 'the' ('past 12 months'); 'last' / 'previous' only after
+    'the' ('over the last year'), since 'last year' alone is the calendar year.
+    """
+    spans = lexicon().spans
+    doc = sent.doc
+    for t in sent:
+        if spans.get((t.lower_,)) != "unit" or t.i not in scope or _in_other_clause(t, anchor, SUBJECT_PATH):
+            continue
+        j = t.i - 1
+        count = 1
+        if j >= sent.start and (parse_number(doc[j].text) is not None or doc[j].lower_ in NUMBER_WORDS):
+            value = parse_number(doc[j].text) if parse_number(doc[j].text) is not None else NUMBER_WORDS[doc[j].lower_]
+            count, j = int(value), j - 1
+        if j < sent.start or spans.get((doc[j].lower_,)) != "trailing":
+            continue
+        has_the = j - 1 >= sent.start and doc[j - 1].lower_ == "the"
+        if doc[j].lower_ != "past" and not has_the:
+            continue
+        unit = t.lower_.rstrip("s") if t.lower_ != "days" else "day"
+        label = f"past {unit}" if count == 1 else f"past {count} {unit}s"
+        return (j - 1 if has_the else j), t.i + 1, label
+    return None
+
+
+def span_cue(anchor: Token, sent: Span, scope: dict[int, int]) -> str | None:
+    """The window a move's wording implies when it names none: 'since the election' or 'unspecified'.
+
+    Perfect or pluperfect (has dropped, had risen), a level reached over time
+    (is now up, up 12 percent so far), a restrictive relative clause (a stock
+    that gained) -> 'unspecified'; 'since <event>' -> 'since <event>'. Returns
+    None for plain past or present wording.
+    """
+    spans = lexicon().spans
+    verb = anchor if anchor.pos_ in {"VERB", "AUX"} else _clause_verb(anchor)
+    near = {verb.i, anchor.i, *(c.i for c in verb.children)}
+    for t in sent:
+        # 'has dropped 4 percent since the election', not 'its biggest gain since March'
+        on_move = t.head.i in {verb.i, anchor.i} or (t.head.i in near and t.head.pos_ in {"ADV", "NUM", "ADP"}) \
+            or t.head.lower_ in {"percent", "%", "pct", "points"}
+        if t.lower_ == "since" and t.i in scope and t.dep_ == "prep" and on_move and not _in_other_clause(t.head, anchor):
+            objects = [c for c in t.children if c.dep_ == "pobj"]
+            if objects:
+                last = max(x.i for x in t.subtree)
+                return "since " + sent.doc[t.i + 1 : last + 1].text.lower()
+        if t.lower_ == "from" and t.i in scope and t.dep_ == "prep" and on_move \
+                and any(c.dep_ == "pobj" and c.lower_ in FROM_LEVELS for c in t.children):
+            return "since " + sent.doc[t.i + 1 : max(x.i for x in t.subtree) + 1].text.lower()
+        if t.lower_ == "in" and t.i in scope and t.dep_ == "prep" and t.head.i in {verb.i, anchor.i}:
+            year = next((c for c in t.children if c.dep_ == "pobj" and re.fullmatch(r"(19|20)\d\d", c.text)), None)
+            published = (sent.doc._.article or {}).get("published") or ""
+            if year is not None and published[:4] and year.text < published[:4]:
+                return "unspecified"  # 'In 2011, the shares fell 20 percent in a single day'
+        # 'are down 0.5 percent since the 787 was grounded': a clause after the move (before it, 'since' means 'as')
+        if t.lower_ == "since" and t.dep_ == "mark" and t.i > anchor.i and t.head.dep_ == "advcl" \
+                and t.head.head.i in {verb.i, anchor.i}:
+            last = max(x.i for x in t.head.subtree)
+            return "since " + sent.doc[t.i + 1 : last + 1].text.lower()
+    if any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children):
+        return "unspecified"
+    for start, end, phrase in _phrases(sent, spans):
+        if spans[phrase] == "state" and any(i in scope for i in range(start, end)):
+            if phrase != ("now",) or any(sent.doc[i].head.i in near for i in range(start, end)):
+                return "unspecified"
+    if verb.dep_ == "relcl":
+        pronoun = next((c for c in verb.children if c.dep_ in SUBJECTS and c.lower_ in RELATIVE), None)
+        if pronoun is not None and pronoun.i > sent.start and sent.doc[pronoun.i - 1].text != ",":
+            return "unspecified"
+    return None
+
+
+def period_cue(anchor: Token, sent: Span, skip: range = range(0), move: bool = False) -> PeriodCue:
     """The period words that speak for a claim: nearest in the parse wins.
 
     Tokens in ``skip`` (the record wording itself: 'record intraday peak') are no cue.
+    A rolling window ('over the past year') beats the calendar label inside it.
+    Weekdays in another clause ('scheduled to report after Thursday's close') are no cue;
+    for a ``move`` (a change claim) neither are period words there or in a cause phrase
+    (records keep them: 'the record peak set earlier this week').
     """
     lex = lexicon()
     scope = {i: d for i, d in _scope(anchor).items() if i not in skip}
     best: tuple[int, str] | None = None
+    rolling = trailing_window(anchor, sent, scope)
     for start, end, phrase in _phrases(sent, lex.periods):
+        if rolling and rolling[0] < end and start < rolling[1]:
+            continue
+        root = next(t for t in sent.doc[start:end] if not start <= t.head.i < end or t.head == t)
+        if move and root.head != root and _in_other_clause(root.head, anchor, MODIFIER_PATH):
+            continue  # 'since the announcement earlier this month', 'after an outlook for this quarter'
         d = min((scope[i] for i in range(start, end) if i in scope), default=None)
         if d is not None and (best is None or d < best[0]):
             best = (d, lex.periods[phrase])
+    if rolling:  # nearest in the parse wins ('after pulling back 1.7% over the last two weeks, ... up 14.6% this year')
+        d = min(scope[i] for i in range(rolling[0], rolling[1]) if i in scope)
+        if best is None or d < best[0]:
+            best = (d, rolling[2])
+    verb = anchor if anchor.pos_ in {"VERB", "AUX"} else _clause_verb(anchor)
+    if best is None and move:
+        for t in sent:  # 'fell more than 4 percent in August'
+            if (t.lower_ in time_anchors.MONTHS and (t.lower_ != "may" or t.text == "May") and t.i in scope
+                    and t.head.lower_ == "in" and t.head.head.i in {verb.i, anchor.i}
+                    and not _in_other_clause(t, anchor, SUBJECT_PATH)):
+                best = (scope[t.i], "in " + t.lower_)
+                break
     if best is None:
         for t in sent:
-            if t.lower_ in time_anchors.WEEKDAYS and t.i in scope and (t.head.lower_ == "on" or t.dep_ == "poss"):
+            if (t.lower_ in time_anchors.WEEKDAYS and t.i in scope
+                    and (t.head.lower_ == "on" or t.dep_ == "poss" or (t.dep_ == "npadvmod" and t.head.i == verb.i))
+                    and not _in_other_clause(t, anchor, SUBJECT_PATH)):
                 best = (scope[t.i], t.lower_)
                 break
     after_hours = any(
         any(i in scope for i in range(s, e)) for s, e, _ in _phrases(sent, lex.after_hours)
     )
-    verb = anchor if anchor.pos_ in {"VERB", "AUX"} else _clause_verb(anchor)
     closed = verb.lemma_.lower() in CLOSE_LEMMAS or verb.lower_ in lex.close_words
-    return PeriodCue(best[1] if best else None, after_hours, closed)
+    session = any(lex.spans[p] == "session" and any(i in scope for i in range(s, e))
+                  for s, e, p in _phrases(sent, lex.spans))
+    span = None if best or session else span_cue(anchor, sent, scope)
+    return PeriodCue(best[1] if best else None, after_hours, closed, span, session)
 
 
 @dataclass
@@ -882,7 +1014,7 @@ def change_drafts(sent: Span, index: MentionIndex) -> list[Draft]:
                 Draft(
                     "change", s, start, doc[end_tok - 1].idx + len(doc[end_tok - 1]), anchor,
                     direction=direction, quantity=q, points=merged.get(q.start),
-                    level=level_hit[0] if level_hit else None, cue=period_cue(anchor, sent),
+                    level=level_hit[0] if level_hit else None, cue=period_cue(anchor, sent, move=True),
                 )
             )
     return drafts
@@ -969,21 +1101,41 @@ def _finish(d: Draft, doc: Doc, when: ArticleTime | None, market: str | None) ->
         exchange=d.subject.exchange or market,
         after_hours=bool(d.cue and d.cue.after_hours),
     )
-    anchor = _anchor_for(d, claim.exchange, when, market)
+    label = _period_label(d, claim)
+    anchor = _anchor_for(d, label, claim.exchange, when, market)
     if anchor is not None:
         claim.period, claim.as_of, claim.window_start = anchor.period, anchor.as_of, anchor.window_start
-    elif d.cue and d.cue.period:
-        claim.period = d.cue.period
+    elif label:
+        claim.period = label
     return claim
 
 
-def _anchor_for(d: Draft, code: str | None, when: ArticleTime | None, market: str | None) -> Anchor | None:
+def _period_label(d: Draft, claim: Claim) -> str | None:
+    """The period label to resolve: the text's own, else the longer window a move's wording or size implies."""
+    cue = d.cue
+    if cue and cue.period:
+        return cue.period
+    if d.kind != "change" or cue is None or cue.session:
+        return None
+    if cue.span and (not cue.closed or cue.span.startswith("since")):
+        return cue.span
+    limit = MAX_SESSION_PCT.get(d.subject.kind)
+    if claim.pct is not None and limit is not None and abs(claim.pct) > limit:
+        spans = lexicon().spans
+        if d.subject.kind == "index" and any(spans[p] == "crash" for _, _, p in _phrases(d.anchor.sent, spans)):
+            return None
+        return "unspecified"
+    return None
+
+
+def _anchor_for(d: Draft, label: str | None, code: str | None, when: ArticleTime | None,
+                market: str | None) -> Anchor | None:
     if when is None or code is None:
         return None
     try:
         cue = d.cue
-        if cue and cue.period:
-            return time_anchors.resolve(cue.period, code, when)
+        if label:
+            return time_anchors.resolve(label, code, when)
         if cue and cue.closed:
             return time_anchors.resolve("session", code, when)
         if market and code != market and when.moment is None:

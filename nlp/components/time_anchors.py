@@ -31,6 +31,18 @@ INTRADAY_REPORT = re.compile(
 #: cues that the article reports a finished session
 CLOSING_REPORT = re.compile(r"\b(closed|ended|finished|settled|at the close)\b", re.IGNORECASE)
 
+#: rolling windows named by the claims extractor: 'past year', 'past 3 months'
+ROLLING = re.compile(r"past (?:(\d+) )?(day|session|week|month|quarter|year)s?")
+ROLLING_UNITS = {
+    "day": lambda n: pd.DateOffset(days=n),
+    "week": lambda n: pd.DateOffset(weeks=n),
+    "month": lambda n: pd.DateOffset(months=n),
+    "quarter": lambda n: pd.DateOffset(months=3 * n),
+    "year": lambda n: pd.DateOffset(years=n),
+}
+
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -166,7 +178,11 @@ def default_anchor(code: str, when: ArticleTime) -> Anchor:
 
 
 def resolve(period: str, code: str, when: ArticleTime) -> Anchor:
-    """Dates for a period label of ``models/claims/periods.csv`` (or a weekday name).
+    """Dates for a period label of ``models/claims/periods.csv``, a rolling window or a weekday name.
+
+    'past 3 months' -> window_start three months before the article, as_of its last
+    closed session; 'unspecified' and 'since <event>' keep the label with the default
+    as_of and no window_start (the text gives no date to start from).
 
     ``code`` is the instrument's exchange: 'overnight' from Tokyo about a US index is
     that index's last session before the article's day. Unknown labels keep the
@@ -207,4 +223,24 @@ def resolve(period: str, code: str, when: ArticleTime) -> Anchor:
         start = dt.date(published.year - 1, 1, 1)
         end = dt.date(published.year - 1, 12, 31)
         return Anchor("year", _iso(session_on_or_before(code, end)), start.isoformat())
+    if period.startswith("in ") and period[3:] in MONTHS:  # 'fell 4 percent in August': the latest such month
+        month = MONTHS.index(period[3:]) + 1
+        year = published.year if month <= published.month else published.year - 1
+        first_day = dt.date(year, month, 1)
+        last_day = (first_day + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        if last_day >= published:
+            return Anchor("month", _iso(last_closed_session(code, when)), first_day.isoformat())
+        return Anchor("month", _iso(session_on_or_before(code, last_day)), first_day.isoformat())
+    if period == "this quarter":
+        start = published.replace(month=3 * ((published.month - 1) // 3) + 1, day=1)
+        return Anchor("quarter", _iso(last_closed_session(code, when)), start.isoformat())
+    rolling = ROLLING.fullmatch(period)
+    if rolling:
+        count, unit = int(rolling.group(1) or 1), rolling.group(2)
+        end = last_closed_session(code, when)
+        if unit == "session":  # n sessions of the exchange, the last closed one included
+            return Anchor(period, _iso(end), _iso(calendar(code).session_offset(end, 1 - count)))
+        start = (pd.Timestamp(published) - ROLLING_UNITS[unit](count)).date()
+        return Anchor(period, _iso(end), start.isoformat())
+    # 'unspecified', 'since the election': no window start the text lets us date
     return Anchor(period, default_anchor(code, when).as_of)

@@ -12,6 +12,8 @@ The article's publish time and the claim's period decide the basis:
 - ``week`` / ``month`` / ``year-to-date`` / ``year``: the move since the
   window's reference close (the last close before the window), as of the
   previous close, the session close and any stated level.
+- a move whose period is ``unspecified`` (or ``since <event>`` without a
+  window start) is ``unverifiable``: the text does not say over which period.
 - ``record-high`` / ``record-close`` / ``record-low`` / ``record-low-close``:
   against the stored history before the date (intraday highs for intraday
   records, closes for record closes; "since 2007" bounds the history).
@@ -40,6 +42,9 @@ VERDICTS = (SUPPORTED, CONTRADICTED, INCONCLUSIVE, UNVERIFIABLE)
 INTRADAY_PERIODS = ("intraday", "midday", "morning", "afternoon", "noon", "lunch", "early trade",
                     "early trading", "in trade", "by the break", "opening", "at the open")
 SESSION_PERIODS = ("session", "close", "closed", "closing", "ended", "on the day", "day")
+#: the period of a move over a longer span the text does not state (has risen, is now up, +60%)
+UNSPECIFIED_PERIOD = "unspecified"
+UNSPECIFIED_NOTE = "the text does not say over which period"
 OVERNIGHT_PERIODS = ("overnight", "last night", "previous session", "prior session")
 #: Hedges widening the band: how far below / above the stated figure (share of it) still counts.
 HEDGES_BELOW = {"nearly": 0.1, "almost": 0.1, "just under": 0.05, "close to": 0.1,
@@ -220,6 +225,8 @@ def _window(claim: dict[str, Any], published: str | None) -> tuple[str, str, str
             first, last = dt.date.fromisoformat(start), day
         return "month", first.isoformat(), last.isoformat()
     if re.search(r"\blast week\b|\bprevious week\b", period):
+        if claim.get("as_of") and start:  # the extractor already resolved the week
+            return "week", start, end
         monday = day - dt.timedelta(days=day.weekday())
         return "week", (monday - dt.timedelta(days=7)).isoformat(), \
             (monday - dt.timedelta(days=1)).isoformat()
@@ -233,6 +240,16 @@ def _window(claim: dict[str, Any], published: str | None) -> tuple[str, str, str
         return "week", start or (day - dt.timedelta(days=day.weekday())).isoformat(), end
     if start:
         return period or "window", start, end
+    return None
+
+
+def _undated_window(claim: dict[str, Any]) -> str | None:
+    """The note for a move over a window the text does not date ('unspecified', 'since the election'), else None."""
+    period = _period(claim)
+    if period == UNSPECIFIED_PERIOD:
+        return UNSPECIFIED_NOTE
+    if period.startswith("since ") and not claim.get("window_start"):
+        return f"{UNSPECIFIED_NOTE} ({period}: no date to measure from)"
     return None
 
 
@@ -289,6 +306,9 @@ def _resolve_basis(ctx: _Context, date: str) -> tuple[str, str | None, str]:
 
 def _check_move(ctx: _Context) -> dict[str, Any]:
     claim = ctx.claim
+    undated = _undated_window(claim)
+    if undated is not None:
+        return _verdict(UNVERIFIABLE, note=undated, claimed=_claimed_pct(claim))
     if _has(_period(claim), OVERNIGHT_PERIODS):
         date, why = _session_date(ctx, "overnight")
         if date is None:
