@@ -70,6 +70,16 @@ def test_default_anchor_of_midday_report_is_intraday():
     assert default_anchor("XTKS", TOKYO_MIDDAY) == Anchor("intraday", "2024-03-01")
 
 
+def test_publication_during_the_session_beats_closing_words():
+    """A story filed at 1:38pm that mentions another market's close is still a midday story."""
+    moment = parse_moment("2013-05-06T13:38:00-04:00")
+    when = ArticleTime(published=dt.date(2013, 5, 6), moment=moment, text_anchor="session")
+    assert default_anchor("XNYS", when) == Anchor("intraday", "2013-05-06")
+    after = ArticleTime(published=dt.date(2013, 5, 6), moment=parse_moment("2013-05-06T17:05:00-04:00"),
+                        text_anchor="session")
+    assert default_anchor("XNYS", after) == Anchor("session", "2013-05-06")
+
+
 def test_default_anchor_of_closing_report_without_time():
     when = ArticleTime(published=dt.date(2024, 3, 1), text_anchor="session")
     assert default_anchor("XTKS", when) == Anchor("session", "2024-03-01")

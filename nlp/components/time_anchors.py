@@ -170,7 +170,7 @@ def default_anchor(code: str, when: ArticleTime) -> Anchor:
     today = pd.Timestamp(when.published)
     if when.text_anchor == "intraday" and cal.is_session(today):
         return Anchor("intraday", _iso(today))
-    if when.moment is not None and when.text_anchor != "session":
+    if when.moment is not None:  # filed while the market was open: its close was not known yet
         local_day = session_on_or_before(code, when.moment.tz_convert(cal.tz).date())
         if cal.session_open(local_day) <= when.moment < cal.session_close(local_day):
             return Anchor("intraday", _iso(local_day))
