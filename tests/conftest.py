@@ -43,3 +43,12 @@ def gold() -> dict:
     import json
 
     return json.loads(need(GOLD).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module", params=["fallback", "master"])
+def master(request):
+    """For market checks: no master (suffix fallbacks), then the instrument master."""
+    if request.param == "fallback":
+        return None
+    instruments = pytest.importorskip("nlp.instruments")
+    return instruments.InstrumentMaster.load()

@@ -98,15 +98,6 @@ def gold():
     return {c["id"]: c for c in json.loads(GOLD.read_text())["claims"]}
 
 
-@pytest.fixture(scope="module", params=["fallback", "master"])
-def master(request):
-    """No master (suffix fallbacks), then the instrument master when it is importable."""
-    if request.param == "fallback":
-        return None
-    instruments = pytest.importorskip("nlp.instruments")
-    return instruments.InstrumentMaster.load()
-
-
 @pytest.mark.parametrize("cid", list(SAMPLE_CLAIMS))
 def test_sample_claim_gets_gold_verdict(cid, seed_prices, gold, master):
     check = check_claim(SAMPLE_CLAIMS[cid], ARTICLE, seed_prices, master)

@@ -51,15 +51,6 @@ def test_labels_cover_the_categories():
     assert {r["claim"]["symbol"] for r in ROWS} >= {"^GSPC", "^DJI", "^IXIC"}
 
 
-@pytest.fixture(scope="module", params=["fallback", "master"])
-def master(request):
-    """No master (suffix fallbacks), then the instrument master when it is importable."""
-    if request.param == "fallback":
-        return None
-    instruments = pytest.importorskip("nlp.instruments")
-    return instruments.InstrumentMaster.load()
-
-
 @pytest.mark.parametrize("row", ROWS, ids=[f"{r['id']}-{r['category']}" for r in ROWS])
 def test_reuters_claim_verdict(row, prices, master):
     check = check_claim(row["claim"], row["article"], prices, master)

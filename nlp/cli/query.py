@@ -98,6 +98,15 @@ def _table_rows(kind: str, rows: list[dict[str, Any]]) -> tuple[list[str], list[
                    str(r["contradicted"]), str(r["quotes"]), str(r["causes"])] for r in rows]
 
 
+def list_facts(table: str, db: Path, *, as_json: bool, as_csv: bool, **filters: Any) -> None:
+    """Run ``nlp.query.<table>(db, **filters)`` and print it; a QueryError exits 1."""
+    try:
+        frame = getattr(query, table)(db, **filters)
+    except query.QueryError as exc:
+        _fail(exc)
+    emit(frame, table, as_json=as_json, as_csv=as_csv)
+
+
 def emit(frame: pd.DataFrame, kind: str, *, as_json: bool, as_csv: bool) -> None:
     """Print ``frame`` as JSON, CSV, or a rich table of ``kind`` (claims, quotes, ...)."""
     if as_json and as_csv:
@@ -139,12 +148,9 @@ def claims(
 
         newslink claims --symbol 8035.T --verdict contradicted --from 2024-01-01 --json
     """
-    try:
-        frame = query.claims(db, symbol=symbol, kind=kind, verdict=verdict, date_from=date_from,
-                             date_to=date_to, search=search, article=article, limit=limit)
-    except query.QueryError as exc:
-        _fail(exc)
-    emit(frame, "claims", as_json=as_json, as_csv=as_csv)
+    list_facts("claims", db, as_json=as_json, as_csv=as_csv, symbol=symbol, kind=kind,
+               verdict=verdict, date_from=date_from, date_to=date_to, search=search,
+               article=article, limit=limit)
 
 
 @app.command()
@@ -172,13 +178,9 @@ def quotes(
 
         newslink quotes --firm Daiwa --search "financial sector"
     """
-    try:
-        frame = query.quotes(db, symbol=symbol, kind=kind, speaker=speaker, firm=firm,
-                             date_from=date_from, date_to=date_to, search=search,
-                             article=article, mentions=mentions, limit=limit)
-    except query.QueryError as exc:
-        _fail(exc)
-    emit(frame, "quotes", as_json=as_json, as_csv=as_csv)
+    list_facts("quotes", db, as_json=as_json, as_csv=as_csv, symbol=symbol, kind=kind,
+               speaker=speaker, firm=firm, date_from=date_from, date_to=date_to, search=search,
+               article=article, mentions=mentions, limit=limit)
 
 
 @app.command()
@@ -199,12 +201,8 @@ def causes(
 
         newslink causes --symbol ^N225 --search "cross-shareholdings" --csv
     """
-    try:
-        frame = query.causes(db, symbol=symbol, date_from=date_from, date_to=date_to,
-                             search=search, article=article, limit=limit)
-    except query.QueryError as exc:
-        _fail(exc)
-    emit(frame, "causes", as_json=as_json, as_csv=as_csv)
+    list_facts("causes", db, as_json=as_json, as_csv=as_csv, symbol=symbol, date_from=date_from,
+               date_to=date_to, search=search, article=article, limit=limit)
 
 
 @app.command()
@@ -229,13 +227,9 @@ def articles(
 
         newslink articles --search "cross-shareholdings" --from 2024-03-01 --to 2024-03-31
     """
-    try:
-        frame = query.articles(db, symbol=symbol, verdict=verdict, speaker=speaker, firm=firm,
-                               date_from=date_from, date_to=date_to, search=search,
-                               article=article, limit=limit)
-    except query.QueryError as exc:
-        _fail(exc)
-    emit(frame, "articles", as_json=as_json, as_csv=as_csv)
+    list_facts("articles", db, as_json=as_json, as_csv=as_csv, symbol=symbol, verdict=verdict,
+               speaker=speaker, firm=firm, date_from=date_from, date_to=date_to, search=search,
+               article=article, limit=limit)
 
 
 def named_parameters(args: list[str]) -> dict[str, str]:
