@@ -160,6 +160,60 @@ def test_pronoun_and_the_stock_refer_back(english):
 
 
 @pytest.mark.model
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a company the master lacks, named right on 'shares': never the last instrument named
+        ("Apple rose 1 percent. Shares of Jones Group were up 7.6 percent at $15.75.", [("AAPL", 1.0)]),
+        ("Apple rose 1 percent. Shares in Samsung, the world's biggest technology firm, tumbled 7 percent.", [("AAPL", 1.0)]),
+        ("Apple rose 1 percent. Twitter's shares were down nearly 6 percent to $42.26.", [("AAPL", 1.0)]),
+        ("Apple rose 1 percent. ICE's shares fell as much as 4 percent.", [("AAPL", 1.0)]),
+        ("Apple rose 1 percent. Shares in Dunkin' Brands closed up 2.6 percent to $34.89.", [("AAPL", 1.0)]),
+        ("Apple rose 1 percent. Dell's shares closed up 2.3 percent at $12.96.", [("AAPL", 1.0)]),
+        # economic data between the instrument and 'it': the pronoun is the data
+        ("Apple rose 1 percent. Orders for durable goods rose 0.9 percent. In February, it fell 3.2 percent.", [("AAPL", 1.0)]),
+        # an economic indicator, or sales, named with the firm: no price move of the firm
+        ("Apple rose 1 percent. The Apple Global Manufacturing PMI fell to 48.1 in August from 48.4 in July.", [("AAPL", 1.0)]),
+        ("Apple had same-store sales gains of 6.7 percent in January.", []),
+        # an index the master lacks stands between: 'it' is that index
+        ("The S&P 500 rose 1 percent. The dollar index fell. It fell 0.5 percent.", [("^GSPC", 1.0)]),
+        # a firm's name inside another body's ('Toyota Asset Management') is not what 'it' refers to
+        ("Apple rose 1 percent. A strategist at Toyota Asset Management agreed. It fell 2 percent.", [("AAPL", 1.0), ("AAPL", 2.0)]),
+        # still coreference: an unnamed or pronoun owner
+        ("Apple rose 1 percent. The company's shares fell 2 percent.", [("AAPL", 1.0), ("AAPL", 2.0)]),
+        ("Apple rose 1 percent. Shares of the world's largest company fell 2 percent.", [("AAPL", 1.0), ("AAPL", 2.0)]),
+        ("Apple rose 1 percent. Its shares later fell 2 percent.", [("AAPL", 1.0), ("AAPL", 2.0)]),
+    ],
+)
+def test_unlisted_owner_or_data_is_not_the_last_instrument(english, text, expected):
+    assert [(c.symbol, c.pct) for c in claims_of(english, text)] == expected
+
+
+#: mentions the linker gives when only the RIC tag is known ('Marathon Petroleum ( MPC.N )')
+TAGS_ONLY = {"MPC.N": ("MPC", "equity", "XNYS"), "MRO.N": ("MRO", "equity", "XNYS"), "AIG.N": ("AIG", "equity", "XNYS"),
+             "Apple": ("AAPL", "equity", "XNAS")}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the owner's name is the one written before an earlier RIC tag: that instrument
+        ("Marathon Oil ( MRO.N ) and Marathon Petroleum ( MPC.N ) rose. Apple rose 1 percent. Shares of Marathon Oil fell 1.5 percent.",
+         [("AAPL", 1.0), ("MRO", 1.5)]),
+        ("American International Group Inc ( AIG.N ) beat forecasts. Apple rose 1 percent. AIG's stock advanced 3.1 percent.",
+         [("AAPL", 1.0), ("AIG", 3.1)]),
+        # no earlier tag written with that name: no instrument
+        ("Marathon Petroleum ( MPC.N ) rose. Apple rose 1 percent. Shares of Marathon Oil fell 1.5 percent.", [("AAPL", 1.0)]),
+    ],
+)
+def test_owner_named_takes_the_instrument_written_with_that_name(english, text, expected):
+    doc = english(text)
+    doc._.instruments = mentions_for(doc, TAGS_ONLY)
+    assert [(c.symbol, c.pct) for c in extract_claims(doc, NY)] == expected
+
+
+@pytest.mark.model
 def test_hedge_after_hours_and_precision(english):
     (claim,) = claims_of(english, "Toyota ( 7203.T ) shares were down nearly 3% in extended trading.")
     assert (claim.hedge, claim.after_hours, claim.precision, claim.direction) == ("nearly", True, 0.5, "down")

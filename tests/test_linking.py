@@ -156,6 +156,26 @@ def test_coreference(blank, master, text, expected) -> None:
     assert links(blank, master, text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a listed firm's name inside another body's name is no antecedent: the firm before it is
+        ("Advantest rose. A strategist at Wells Fargo Advisors said so. The stock fell.",
+         [("Advantest", "6857.T", "name"), ("Wells Fargo", "WFC", "name"), ("The stock", "6857.T", "coref")]),
+        ("Advantest rose. The JPMorgan Global Manufacturing PMI fell. The company said so.",
+         [("Advantest", "6857.T", "name"), ("JPMorgan", "JPM", "alias"), ("The company", "6857.T", "coref")]),
+        # the firm's own longer name still is
+        ("Wells Fargo & Co beat forecasts. The stock rose.", None),
+    ],
+)
+def test_name_inside_another_body_is_no_antecedent(blank, master, text, expected) -> None:
+    got = links(blank, master, text)
+    if expected is None:
+        assert got[-1][1:] == ("WFC", "coref")
+    else:
+        assert got == expected
+
+
 def test_ambiguous_anaphor_is_left_out(master) -> None:
     pipeline = spacy.blank("en")
     pipeline.add_pipe("sentencizer")

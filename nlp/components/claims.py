@@ -85,6 +85,7 @@ class Lexicon:
     rank_objects: frozenset[str]
     nonmarket_subjects: frozenset[str]
     sectors: frozenset[str]
+    affiliate_words: frozenset[str] = frozenset()  # 'Wells Fargo *Advisors*': a unit named after a listed firm
     spans: dict[tuple[str, ...], str] = field(default_factory=dict)  # words -> state, session, trailing, unit, crash
 
 
@@ -109,6 +110,7 @@ def lexicon() -> Lexicon:
         nonmarket_before=frozenset(r["word"] for r in nonmarket if r["where"] == "before"),
         rank_objects=frozenset(r["word"] for r in nonmarket if r["where"] == "rank"),
         nonmarket_subjects=frozenset(r["word"] for r in nonmarket if r["where"] == "subject"),
+        affiliate_words=frozenset(r["word"] for r in nonmarket if r["where"] == "affiliate"),
         spans={tuple(r["cue"].split()): r["kind"] for r in _rows("spans.csv")},
         sectors=frozenset(r["word"] for r in _rows("sectors.csv")),
     )
@@ -230,14 +232,32 @@ class MentionIndex:
         return index
 
     def last_before(self, i: int, kinds: set[str], doc: Doc, within: int = 150) -> InstrumentMention | None:
-        """The latest mention of one of ``kinds`` ending before token ``i`` (coreference)."""
+        """The latest mention of one of ``kinds`` ending before token ``i`` (coreference).
+
+        A mention inside a longer name ('Wells Fargo Advisors', 'Morgan Stanley Wealth Management') is
+        another firm, never what 'it' or 'the stock' refers to, so it is passed over.
+        """
         limit = doc[i].idx
         for m in reversed(self.mentions):
-            if m.end <= limit and m.kind in kinds and m.symbol:
+            if m.end <= limit and m.kind in kinds and m.symbol and not _inside_longer_name(doc, m):
                 if doc[i].idx - m.start > within * 6:
                     return None
                 return m
         return None
+
+
+def _inside_longer_name(doc: Doc, m: InstrumentMention) -> bool:
+    """Whether the mention starts the name of another body ('Wells Fargo Advisors', 'JPMorgan Global ... PMI')."""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    words = lexicon().affiliate_words
+    for t in doc[span.end : span.end + 4]:
+        if t.pos_ != "PROPN" or not t.text[:1].isupper():
+            return False
+        if t.lower_ in words:
+            return True
+    return False
 
 
 def _subject_of(m: InstrumentMention, at: int | None = None) -> Subject:
@@ -359,17 +379,79 @@ def _unnamed_subject(tok: Token, index: MentionIndex) -> list[Subject]:
     if lower in {"it", "its"}:
         kinds = {"equity", "index"}
     elif lower in {"stock", "shares", "share"} and not modifiers:
+        owner = _owner_named(tok)
+        if owner:
+            # 'shares of Jones Group', "Twitter's shares": the company so named, never merely the last one
+            m = _named_before(owner, tok, index)
+            return [_subject_of(m, doc[min(tok.left_edge.i, tok.i)].idx)] if m else []
         kinds = {"equity"}
     elif lower in {"index", "average"} and not modifiers:
         kinds = {"index"}
     if kinds is not None:
         m = index.last_before(tok.i, kinds, doc)
+        if m is not None and lower in {"it", "its"} and _data_subject_between(doc, m, tok, index.by_token):
+            return []  # 'Orders for durable goods rose 0.9 percent. In February, it fell 3.2 percent'
         return [_subject_of(m, doc[min(tok.left_edge.i, tok.i)].idx)] if m else []
     if (lower in lex.sectors or tok.lemma_.lower() in lex.sectors) and lower not in lex.nonmarket_subjects:
         a, b = _noun_phrase(tok)
         span = doc[a:b]
         return [Subject(span.text, span.start_char, span.end_char)]
     return []
+
+
+def _owner_named(tok: Token) -> list[str]:
+    """The words of the proper name by which 'shares'/'stock' names its company ("ICE's shares",
+    "shares in Dunkin' Brands" -> ['dunkin', 'brands']); [] when it names none."""
+    owners = [c for c in tok.children if c.dep_ == "poss" and c.pos_ != "PRON"]
+    for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in {"of", "in"}):
+        owners += [o for o in prep.children if o.dep_ == "pobj"]
+    for owner in owners:
+        if any(c.dep_ == "det" for c in owner.children):
+            continue  # 'shares of the ETF': a description, not a name
+        words = [c for c in owner.children if c.dep_ in {"poss", "compound"} and _is_name(c)]
+        words = sorted(words + [owner] if _is_name(owner) else words, key=lambda t: t.i)
+        if words:
+            return [t.lower_ for t in words]
+    return []
+
+
+def _named_before(words: list[str], tok: Token, index: MentionIndex) -> InstrumentMention | None:
+    """The latest equity mention before ``tok`` written with all the owner's ``words`` ('Wal-Mart Stores Inc ( WMT.N )')."""
+    doc = tok.doc
+    for m in reversed(index.mentions):
+        if m.end > tok.idx or m.kind != "equity" or not m.symbol:
+            continue
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        start = span.start
+        if RIC.match(m.text):  # a RIC tag's name is right before its '('
+            start = max(span.start - 1, 0)
+            while start > 0 and span.start - start < 8 and doc[start - 1].lower_ not in {")", ".", ";", ",", "and", "or"}:
+                start -= 1
+        written = {t.lower_ for t in doc[start : span.end]} | {m.text.split(".")[0].lower()}  # 'AIG' of 'AIG.N'
+        if set(words) <= written:
+            return m
+    return None
+
+
+def _is_name(tok: Token) -> bool:
+    """A capitalised proper name that is no place or nationality ('U.S.' in 'shares of the U.S. unit' is none)."""
+    return tok.pos_ in {"PROPN", "NOUN"} and tok.text[:1].isupper() and tok.ent_type_ not in {"GPE", "NORP", "LOC"}
+
+
+def _data_subject_between(doc: Doc, m: InstrumentMention, tok: Token, by_token: dict[int, InstrumentMention]) -> bool:
+    """Whether a clause subject that is no instrument ('orders', 'sales', 'the dollar index') stands between a mention and a pronoun."""
+    nonmarket = lexicon().nonmarket_subjects
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    start = span.end if span is not None else tok.i
+    for t in doc[start : tok.i]:
+        if t.dep_ in {"nsubj", "nsubjpass"} and (t.lower_ in nonmarket or t.lemma_.lower() in nonmarket):
+            return True
+        if t.dep_ in {"nsubj", "nsubjpass"} and t.lower_ in INDEX_WORDS and any(c.dep_ in {"compound", "amod"} for c in t.children):
+            if not any(x.i in by_token for x in t.subtree):
+                return True  # 'the dollar index fell. It fell 0.5 percent': an index the master lacks
+    return False
 
 
 def _phrase_tokens(tok: Token) -> Iterable[Token]:
@@ -497,6 +579,8 @@ def subject_for(anchor: Token, role: str, index: MentionIndex, sent: Span) -> li
     """The subject(s) a move word attaches to."""
     doc = anchor.doc
     own = [c for c in anchor.children if c.dep_ in SUBJECTS]
+    if anchor.pos_ == "NOUN" and any(c.dep_ in {"compound", "nmod"} and c.lower_ in lexicon().nonmarket_subjects for c in anchor.children):
+        return []  # "McDonald's had same-restaurant sales gains of 6.7 percent": the sales moved
     if own and anchor.pos_ not in {"VERB", "AUX"}:
         return resolve_subject(own[0], index)  # 'with the index up 8.9 percent'
     if role == "adverb":

@@ -433,7 +433,7 @@ def _coreferences(doc: Doc, master: InstrumentMaster, mentions: list[InstrumentM
             noun_follows = end < len(doc) and doc[end].pos_ in ("NOUN", "PROPN") and doc[end].tag_ != "POS"
             if noun_follows or any(i in taken for i in range(token.i, end)):
                 break
-            referent = _antecedent(doc, linked, token.idx, kinds)
+            referent = _antecedent(doc, linked, token.idx, kinds, master.affiliate_words)
             if referent is not None:
                 out.append(_refer(doc[token.i : end], referent))
                 taken.update(range(token.i, end))
@@ -443,16 +443,28 @@ def _coreferences(doc: Doc, master: InstrumentMaster, mentions: list[InstrumentM
 
 
 def _antecedent(
-    doc: Doc, linked: list[InstrumentMention], before: int, kinds: tuple[str, ...]
+    doc: Doc, linked: list[InstrumentMention], before: int, kinds: tuple[str, ...], affiliates: frozenset[str] = frozenset()
 ) -> InstrumentMention | None:
     """Return the last mention of a kind in ``kinds`` ending before char ``before``, or None when ambiguous."""
-    earlier = [m for m in linked if m.end <= before and m.kind in kinds]
+    earlier = [m for m in linked if m.end <= before and m.kind in kinds and not _starts_other_name(doc, m, affiliates)]
     if not earlier:
         return None
     last = earlier[-1]
     sentence = _sentence_range(doc, last.token_start)
     rivals = {m.symbol for m in earlier if sentence[0] <= m.token_start < sentence[1]}
     return last if len(rivals) == 1 else None
+
+
+def _starts_other_name(doc: Doc, m: InstrumentMention, affiliates: frozenset[str]) -> bool:
+    """Whether the mention begins another body's name ('Wells Fargo' in 'Wells Fargo Advisors')."""
+    if m.token_end is None or not affiliates:
+        return False
+    for t in doc[m.token_end : m.token_end + 4]:
+        if not t.text[:1].isupper() or t.is_punct:
+            return False
+        if normalise(t.text) in affiliates:
+            return True
+    return False
 
 
 def _sentence_range(doc: Doc, i: int) -> tuple[int, int]:
