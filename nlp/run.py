@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from nlp.articles import read_inputs
+from nlp.market import StorePrices, check_records, import_prices
 from nlp.store import DEFAULT_DB, ErrorRow, Store
 from nlp.types import Article
 
@@ -102,11 +103,14 @@ def run_inputs(
     version = pl.pipeline_version()
     summary = RunSummary(db=str(db))
     summary.run_id = store.start_run(arguments or {"paths": [str(p) for p in paths]}, version)
-    price_paths = list(prices or []) + price_folders(paths)
+    inner_prices = price_folders(paths)
+    price_paths = list(prices or []) + inner_prices
+    # one price cache for the whole run: prices are imported first and do not change after
+    price_source = StorePrices(store)
     try:
         if price_paths:
             summary.prices_imported = _import_prices(store, price_paths, summary)
-        items = read_inputs(paths, skip=[PRICE_FOLDER] if price_folders(paths) else [])
+        items = read_inputs(paths, skip=[PRICE_FOLDER] if inner_prices else [])
         if limit is not None:
             items = islice(items, limit)
         pipeline = None
@@ -119,15 +123,16 @@ def run_inputs(
             summary.articles += len(articles)
             stored = store.article_versions(a.id for a in articles)
             todo: list[Article] = []
+            known: list[Article] = []  # stored already: only remember where they were read
             for a in articles:
                 if a.id in seen:
                     summary.duplicates += 1
-                    store.add_source(a.id, a.source, a.member)
+                    known.append(a)
                     continue
                 seen.add(a.id)
                 if stored.get(a.id) == version:
                     summary.unchanged += 1
-                    store.add_source(a.id, a.source, a.member)
+                    known.append(a)
                     continue
                 if a.id in stored:
                     summary.reprocessed += 1
@@ -141,11 +146,13 @@ def run_inputs(
                 summary.extract_errors += len(failed)
                 errors.extend(failed)
                 if check:
-                    _check_records(store, records, summary)
+                    _check_records(store, records, summary, price_source)
                 for r in records:
                     for key in ("instruments", "claims", "quotes", "causes"):
                         summary.facts[key] += len(r[key])
                 store.save_records(records, run_id=summary.run_id, pipeline_version=version)
+            if known:
+                store.add_sources((a.id, a.source, a.member) for a in known)
             if errors:
                 store.save_errors(errors, summary.run_id)
             if on_progress:
@@ -190,27 +197,18 @@ def extract_batch(pipeline, articles: list[Article], *, workers: int = 1
 
 
 def _import_prices(store: Store, paths: list[str | Path], summary: RunSummary) -> int:
-    try:
-        from nlp.market import import_prices
-    except ImportError:  # market package not installed in this build
-        return 0
     total = 0
     for p in paths:
         report = import_prices(store, p)
-        total += getattr(report, "rows", 0) or 0
-        for problem in getattr(report, "errors", []) or []:
-            store.save_errors([ErrorRow(str(getattr(problem, "source", p)), "prices",
-                                        str(getattr(problem, "reason", problem)),
-                                        line=getattr(problem, "line", None))], summary.run_id)
+        total += report.rows
+        store.save_errors([ErrorRow(str(problem.source), "prices", problem.reason, line=problem.line)
+                           for problem in report.errors], summary.run_id)
     return total
 
 
-def _check_records(store: Store, records: list[dict[str, Any]], summary: RunSummary) -> None:
-    try:
-        from nlp.market import check_records
-    except ImportError:
-        return
-    check_records(store, records)
+def _check_records(store: Store, records: list[dict[str, Any]], summary: RunSummary,
+                   prices: StorePrices) -> None:
+    check_records(store, records, prices=prices)
     for r in records:
         for c in r["claims"]:
             if c.get("check"):

@@ -365,12 +365,12 @@ class Store:
                 found[row[0]] = row[1]
         return found
 
-    def add_source(self, article_id: str, source: str, member: str | None) -> None:
-        """Remember another place the same bytes were read from (a duplicate)."""
+    def add_sources(self, sources: Iterable[tuple[str, str, str | None]]) -> None:
+        """Remember (article id, source, member) places stored articles were read from, at once."""
         with self.transaction() as conn:
-            conn.execute(
+            conn.executemany(
                 "INSERT OR IGNORE INTO article_sources (article_id, source, member) VALUES (?, ?, ?)",
-                (article_id, source, member or ""),
+                [(aid, source, member or "") for aid, source, member in sources],
             )
 
     def save_records(self, records: list[dict[str, Any]], *, run_id: int | None,
@@ -535,13 +535,14 @@ class Store:
         try:
             sql = ("SELECT c.*, a.published, a.published_time, a.timezone, a.dateline"
                    " FROM claims c JOIN articles a ON a.id = c.article_id")
-            rows = list(conn.execute(sql))
+            args: list[Any] = []
+            if article_ids is not None:
+                sql += " WHERE c.article_id IN (SELECT value FROM json_each(?))"
+                args.append(json.dumps(list(article_ids)))
+            rows = list(conn.execute(sql, args))
         finally:
             conn.row_factory = None
-        wanted = set(article_ids) if article_ids is not None else None
         for r in rows:
-            if wanted is not None and r["article_id"] not in wanted:
-                continue
             claim = {"id": r["claim_id"], **{c: r[c] for c in CLAIM_COLUMNS}}
             claim["after_hours"] = bool(claim["after_hours"])
             yield {"pk": r["id"], "article_id": r["article_id"], "claim": claim,
