@@ -5,8 +5,19 @@ from __future__ import annotations
 import pytest
 
 from nlp.causal import metric
-from nlp.causal.evaluate import evaluate_file, read_rows
-from nlp.causal.model import TaggedSpan, Tagging, best_run, decode_spans, snap_to_words
+from nlp.causal.data import relation_slots
+from nlp.causal.evaluate import evaluate_file, evaluate_files, read_rows
+from nlp.causal.model import (
+    CAUSE,
+    EFFECT,
+    TaggedSpan,
+    Tagging,
+    best_run,
+    decode_relations,
+    decode_spans,
+    sentence_starts,
+    snap_to_words,
+)
 
 TEXT = "Profits rose 5% because sales grew. Costs were flat."
 
@@ -93,15 +104,87 @@ def test_snap_to_words():
     assert snap_to_words(text, 7, 12) == (7, 15)
 
 
+def test_snap_to_words_never_starts_on_a_stop():
+    text = "Sales grew. This lifted profits."
+    assert snap_to_words(text, 10, 31) == (12, 31)
+
+
+# pieces as probabilities over (other, cause, effect)
+C, E, O = [0.05, 0.9, 0.05], [0.05, 0.05, 0.9], [0.9, 0.05, 0.05]
+
+
+def test_decode_relations_one_is_decode_spans():
+    probs = [C, C, E, E]
+    assert decode_relations(probs, 1) == [decode_spans(probs)]
+
+
+def test_decode_relations_takes_a_further_effect_run():
+    # cause, effect, a gap of other, a second effect: the same cause with two effects
+    probs = [C, C, O, E, E, O, O, E, E]
+    first, second = decode_relations(probs, 2)
+    assert first[CAUSE][:2] == second[CAUSE][:2] == (0, 2)
+    assert {first[EFFECT][:2], second[EFFECT][:2]} == {(3, 5), (7, 9)}
+
+
+def test_decode_relations_takes_a_further_cause_and_effect_together():
+    probs = [C, C, E, E, O, C, C, E, E]
+    pairs = {(r[CAUSE][:2], r[EFFECT][:2]) for r in decode_relations(probs, 2)}
+    assert pairs == {((0, 2), (2, 4)), ((5, 7), (7, 9))}
+
+
+def test_decode_relations_cuts_a_run_at_a_sentence_break():
+    # one effect run over two sentences (the second starts at piece 5): one relation each
+    probs = [C, C, E, E, E, E, E, E]
+    first, second = decode_relations(probs, 2, breaks=[2, 5])
+    assert first[CAUSE][:2] == second[CAUSE][:2] == (0, 2)
+    assert (first[EFFECT][:2], second[EFFECT][:2]) == ((2, 5), (5, 8))
+
+
+def test_decode_relations_repeats_the_pair_when_nothing_can_be_cut():
+    probs = [C, C, E, E]
+    assert decode_relations(probs, 3) == [decode_spans(probs)] * 3
+
+
+def test_sentence_starts():
+    text = "It paid $0.02 a share. Investors gained.Costs fell"
+    offsets = [(0, 2), (3, 7), (8, 9), (9, 10), (10, 11), (11, 13), (14, 15), (16, 21), (21, 22),
+               (23, 32), (33, 39), (39, 40), (40, 45), (46, 50)]
+    assert [text[offsets[i][0] : offsets[i][1]] for i in sentence_starts(text, offsets)] == ["Investors", "Costs"]
+
+
+def test_relation_slots_follow_the_fincausal_index():
+    text = "A. B. C."
+    rows = [("0026.00003.1", text), ("0026.00003.2", text), ("0116.00010", text), ("0495.00015", text), ("7", "x")]
+    # suffixed rows are one window's relations; repeated windows without a suffix are one relation each
+    assert relation_slots(rows) == [(2, 0), (2, 1), (1, 0), (1, 0), (1, 0)]
+
+
 class FixedTagger:
-    """Answers every text with the first clause as effect and the rest as cause."""
+    """Answers every text with the first clause as effect and the rest as cause.
+
+    Asked for several relations, it cuts the cause at each " and ".
+    """
 
     def predict(self, texts):
+        return [self._one(text) for text in texts]
+
+    def predict_relations(self, texts, counts):
         out = []
-        for text in texts:
-            cut = text.index(" because ")
-            out.append(Tagging(text, TaggedSpan(cut + 9, len(text), 0.9), TaggedSpan(0, cut, 0.9)))
+        for text, count in zip(texts, counts):
+            first = self._one(text)
+            if count == 1 or " and " not in text:
+                out.append([first] * count)
+                continue
+            cut = text.index(" because ") + 9
+            middle = text.index(" and ")
+            out.append([Tagging(text, TaggedSpan(cut, middle, 0.9), first.effect),
+                        Tagging(text, TaggedSpan(middle + 5, len(text), 0.9), first.effect)][:count])
         return out
+
+    @staticmethod
+    def _one(text):
+        cut = text.index(" because ")
+        return Tagging(text, TaggedSpan(cut + 9, len(text), 0.9), TaggedSpan(0, cut, 0.9))
 
 
 def test_evaluate_file_writes_submission_rows(tmp_path):
@@ -137,3 +220,28 @@ def test_evaluate_file_scores_a_split_alone(tmp_path):
     assert evaluate_file(gold, tagger=tagger, split="train")["exact_match"] == 1.0
     with pytest.raises(ValueError):
         evaluate_file(gold, tagger=FixedTagger(), split="dev")
+
+
+def test_multi_relation_window_gets_one_prediction_per_relation(tmp_path):
+    gold = tmp_path / "gold.csv"
+    text = "Costs fell because oil fell and wages fell"
+    gold.write_text(
+        "Index; Text; Cause; Effect\n"
+        f"3.00001.1; {text}; oil fell; Costs fell\n"
+        f"3.00001.2; {text}; wages fell; Costs fell\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "pred.csv"
+    scores = evaluate_file(gold, predictions=out, tagger=FixedTagger())
+    assert [r[2] for r in read_rows(out)] == ["oil fell", "wages fell"]
+    assert scores["exact_match"] == 1.0
+
+
+def test_evaluate_files_scores_several_files_as_one_set(tmp_path):
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    one.write_text("Index; Text; Cause; Effect\n1.1; Profits rose because sales grew; sales grew; Profits rose\n")
+    two.write_text("Index; Text; Cause; Effect\n9;Costs fell because oil fell;oil fell;wages\n")
+    scores = evaluate_files([one, two], tagger=FixedTagger())
+    assert scores["relations"] == 2 and scores["exact_match"] == 0.5
+    with pytest.raises(ValueError, match="one FILE"):
+        evaluate_files([one, two], predictions=tmp_path / "p.csv", tagger=FixedTagger())

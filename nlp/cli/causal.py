@@ -32,6 +32,13 @@ def train_causal(
     lora_alpha: float = typer.Option(16.0, "--lora-alpha", help="Scale of the low-rank updates (alpha / rank)."),
     data_dir: Path = typer.Option(None, "--data", help="FinCausal folder (default: ../shared/data/fincausal)."),
     limit: int = typer.Option(None, "--limit", min=1, help="Use only the first N training relations (smoke runs)."),
+    frozen_layers: int = typer.Option(
+        4, "--frozen-layers", min=0, max=6, help="Lower layers kept as the base has them (adapted by low-rank updates); the rest train in full."
+    ),
+    head_learning_rate: float = typer.Option(
+        1e-3, "--head-learning-rate", help="Learning rate of the token head and the low-rank updates."
+    ),
+    device: str = typer.Option(None, "--device", help="torch device (default: cuda when available, else cpu)."),
 ) -> None:
     """Train the cause/effect span tagger on FinCausal and write models/causal/ with its model card.
 
@@ -58,13 +65,18 @@ def train_causal(
         batch_size=batch_size,
         learning_rate=learning_rate,
         limit=limit,
+        frozen_layers=frozen_layers,
+        head_learning_rate=head_learning_rate,
+        device=device,
     )
     typer.echo(json.dumps(config["dev"], indent=2))
 
 
 @eval_app.command("causal")
 def eval_causal(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="A FinCausal task-2 CSV."),
+    files: list[Path] = typer.Argument(
+        ..., exists=True, dir_okay=False, readable=True, help="FinCausal task-2 CSVs, scored together."
+    ),
     predictions: Path = typer.Option(
         None, "--predictions", help="Also write predictions (Index; Text; Cause; Effect)."
     ),
@@ -83,11 +95,16 @@ def eval_causal(
         newslink eval causal ../shared/data/fincausal/fnp2020-fincausal2-task2.csv --predictions out.csv
 
         newslink eval causal ../shared/data/fincausal/fnp2020-fincausal2-task2.csv --split dev
+
+    Several files are scored as one set: both parts of the dev split, as the model card reports it:
+
+        newslink eval causal ../shared/data/fincausal/fnp2020-fincausal2-task2.csv \
+            ../shared/data/fincausal/practice_addition_fnp2022-fincausal-task2.csv --split dev
     """
-    from nlp.causal.evaluate import evaluate_file
+    from nlp.causal.evaluate import evaluate_files
 
     try:
-        scores = evaluate_file(file, model, predictions, split=split)
+        scores = evaluate_files(files, model, predictions, split=split)
     except (FileNotFoundError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
