@@ -31,6 +31,7 @@ from spacy.tokens import Doc, Span, Token
 from nlp.components import register_extensions
 from nlp.components import time_anchors
 from nlp.components.time_anchors import Anchor, ArticleTime
+from nlp.instruments import read_stoplist
 from nlp.types import Claim, InstrumentMention
 
 MODELS = Path(__file__).resolve().parents[2] / "models" / "claims"
@@ -110,7 +111,8 @@ def lexicon() -> Lexicon:
         nonmarket_before=frozenset(r["word"] for r in nonmarket if r["where"] == "before"),
         rank_objects=frozenset(r["word"] for r in nonmarket if r["where"] == "rank"),
         nonmarket_subjects=frozenset(r["word"] for r in nonmarket if r["where"] == "subject"),
-        affiliate_words=frozenset(r["word"] for r in nonmarket if r["where"] == "affiliate"),
+        # one list with the instrument master's coreference: models/instruments/affiliate_words.txt
+        affiliate_words=read_stoplist(MODELS.parent / "instruments" / "affiliate_words.txt"),
         spans={tuple(r["cue"].split()): r["kind"] for r in _rows("spans.csv")},
         sectors=frozenset(r["word"] for r in _rows("sectors.csv")),
     )
