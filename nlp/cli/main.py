@@ -17,7 +17,8 @@ from nlp.cli.app import app
 from nlp.store import DEFAULT_DB
 
 console = Console(stderr=True)
-out = Console()
+# piped or logged output (make run in CI) gets room for the claims table, not rich's 80 columns
+out = Console(width=None if sys.stdout.isatty() else 160)
 
 
 @app.command()
@@ -118,7 +119,7 @@ def claims_table(db: Path, limit: int = 40) -> Table:
 
     table = Table(title="claims and their checks")
     for col in ("id", "claim", "symbol", "move", "period", "as of", "verdict", "basis", "actual"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col, overflow="fold", ratio=3 if col == "claim" else 1)
     colours = {"supported": "green", "contradicted": "red", "inconclusive": "yellow"}
     for r in frame.to_dict("records"):
         move = " ".join(x for x in (txt(r["direction"]), num(r["pct"], "{:g}%"), txt(r["record"]))
