@@ -245,3 +245,21 @@ def test_evaluate_files_scores_several_files_as_one_set(tmp_path):
     assert scores["relations"] == 2 and scores["exact_match"] == 0.5
     with pytest.raises(ValueError, match="one FILE"):
         evaluate_files([one, two], predictions=tmp_path / "p.csv", tagger=FixedTagger())
+
+
+def test_blind_file_is_tagged_not_scored(tmp_path):
+    blind = tmp_path / "blind.csv"
+    blind.write_text("Index; Text\n1.1; Profits rose 5% because sales grew.\n", encoding="utf-8")
+    out = tmp_path / "pred.csv"
+    result = evaluate_file(blind, predictions=out, tagger=FixedTagger())
+    assert result["relations"] == 1 and "f1" not in result
+    assert read_rows(out)[0][2:] == ("sales grew.", "Profits rose 5%")
+    with pytest.raises(ValueError, match="nothing to score"):
+        evaluate_file(blind, tagger=FixedTagger())
+
+
+def test_task1_file_is_refused_by_name(tmp_path):
+    task1 = tmp_path / "task1.csv"
+    task1.write_text("Index; Text; Gold\n0001.00001; Sales rose.; 0\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="task-1 file"):
+        read_rows(task1)

@@ -13,15 +13,17 @@ from nlp.causal.model import DEFAULT_ARTIFACT, CausalTagger
 def read_rows(path: str | Path) -> list[tuple[str, str, str, str]]:
     """(Index, Text, Cause, Effect) per data row of a task-2 file, in file order.
 
-    Accepts the 2020 (``"; "``) and 2022 (``";"``) layouts; Cause and Effect are empty when
-    the file has no such columns. Raises ValueError when the header has no Index and Text.
+    Accepts the 2020 (``"; "``) and 2022 (``";"``) layouts, and blind files with only Index and
+    Text (Cause and Effect are then empty: see :func:`has_gold`). Raises ValueError for any other
+    header, a task-1 file (``Index; Text; Gold``) included.
     """
     lines = [line for line in Path(path).read_text(encoding="utf-8-sig").splitlines() if line.strip()]
     if not lines:
         return []
     header = [h.strip() for h in lines[0].split(";")]
-    if header[:2] != ["Index", "Text"]:
-        raise ValueError(f"{path}: not a FinCausal task-2 file (header {header[:4]})")
+    if header[:2] != ["Index", "Text"] or (len(header) > 2 and header[2:4] != ["Cause", "Effect"]):
+        hint = " (a task-1 file: causal or not per text, no spans)" if header[2:3] == ["Gold"] else ""
+        raise ValueError(f"{path}: not a FinCausal task-2 file{hint}: header {'; '.join(header[:4])}")
     rows = []
     for line in lines[1:]:
         fields = line.split("; ") if len(line.split("; ")) == len(header) else line.split(";")
@@ -30,6 +32,13 @@ def read_rows(path: str | Path) -> list[tuple[str, str, str, str]]:
         fields += [""] * (4 - len(fields))
         rows.append((fields[0].strip(), fields[1], fields[2], fields[3]))
     return rows
+
+
+def has_gold(path: str | Path) -> bool:
+    """Whether a task-2 file carries Cause and Effect columns (a blind file has only Index; Text)."""
+    with open(path, encoding="utf-8-sig") as f:
+        header = [h.strip() for h in f.readline().split(";")]
+    return header[2:4] == ["Cause", "Effect"]
 
 
 def evaluate_file(
@@ -61,10 +70,16 @@ def evaluate_files(
 ) -> dict[str, float]:
     """:func:`evaluate_file` over several files scored as one set (e.g. both parts of the dev split).
 
-    ``predictions`` needs a single file. Raises ValueError otherwise.
+    ``predictions`` needs a single file. A blind file (no Cause and Effect columns) is only
+    tagged: with ``predictions`` the result holds ``relations`` and ``seconds`` and no scores.
+    Raises ValueError for several files with ``predictions``, or a blind file without it.
     """
     if predictions and len(paths) != 1:
         raise ValueError("--predictions writes one file's predictions: give one FILE")
+    every_rows = [read_rows(path) for path in paths]  # a file of another kind fails before any tagging
+    blind = [str(p) for p in paths if not has_gold(p)]
+    if blind and not predictions:
+        raise ValueError(f"{blind[0]}: no Cause and Effect columns, nothing to score (tag it with --predictions OUT.csv)")
     if tagger is None:
         tagger = CausalTagger.load(artifact_dir)
         # FinCausal windows run to 3 sentences: read them as long as training did
@@ -72,8 +87,8 @@ def evaluate_files(
     gold: list[metric.Scored] = []
     predicted: list[metric.Scored] = []
     seconds = 0.0
-    for path in paths:
-        rows = _select(read_rows(path), tagger, split)
+    for path, rows in zip(paths, every_rows):
+        rows = _select(rows, tagger, split)
         started = time.monotonic()
         found = _predict(rows, tagger)
         seconds += time.monotonic() - started
@@ -83,6 +98,8 @@ def evaluate_files(
             Path(predictions).write_text("\n".join(lines) + "\n", encoding="utf-8")
         gold += [metric.Scored(text, cause, effect) for _, text, cause, effect in rows]
         predicted += found
+    if blind:
+        return {"relations": float(len(predicted)), "seconds": round(seconds, 2)}
     return {**metric.score(gold, predicted), "seconds": round(seconds, 2)}
 
 

@@ -88,7 +88,8 @@ def eval_causal(
     """Score the causal tagger on a FinCausal task-2 file with the official metric.
 
     Prints weighted precision, recall and F1 over cause/effect/other tokens, exact match, and
-    cause and effect F1 as JSON.
+    cause and effect F1 as JSON. A blind file (only Index; Text) is tagged, not scored: give
+    --predictions.
 
     Example:
 
