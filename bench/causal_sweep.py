@@ -10,6 +10,12 @@ Artifacts over the 10 MB limit are reported and never kept.
 
 ``grid.json`` is a list of objects of :func:`nlp.causal.train.train` keyword arguments, each
 with a ``name``. ``--keep DIR`` copies the best artifact (weights, config, model card) to DIR.
+
+On a GPU machine without this project's virtual environment (how the committed artifact was
+trained): copy the base model's folder with its weights in fp16 (45 MB instead of 91 MB) and point
+``NEWSLINK_CAUSAL_BASE`` at it, put the repository on ``PYTHONPATH`` (the training code needs only
+torch, transformers, safetensors and nltk), and pass ``--data`` a copy of the two FinCausal task-2
+files. The artifact's dev scores were then checked again on CPU over the fp32 base: identical.
 """
 
 from __future__ import annotations
