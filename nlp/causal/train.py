@@ -184,12 +184,14 @@ def train(
     threads: int | None = None,
     write_card: bool = True,
     device: str | None = None,
+    train_seed: int | None = None,
 ) -> dict:
     """Train the tagger, keep the epoch with the best dev F1, and write the artifact to ``out_dir``.
 
     ``lora_rank`` > 0 also adapts the frozen layers with low-rank updates (stored beside the
     top layers, merged at load time); 0 keeps them fixed and caches their output.
-    ``limit`` keeps only the first N training relations (for smoke tests). ``device`` is a
+    ``train_seed`` seeds initialisation and batch order (default: ``seed``, which always
+    fixes the split). ``limit`` keeps only the first N training relations (for smoke tests). ``device`` is a
     torch device name (default: ``cuda`` when one is available, else ``cpu``). Returns the
     artifact's config: hyperparameters, split sizes, dev metrics per epoch and the best.
     Raises FileNotFoundError when no FinCausal data is found.
@@ -197,8 +199,11 @@ def train(
     started = time.monotonic()
     if threads:
         torch.set_num_threads(threads)
-    torch.manual_seed(seed)
-    rng = random.Random(seed)
+    # the split always follows `seed`; `train_seed` (default: the same) varies only the
+    # initialisation and the batch order, to see how much a recipe's score owes to chance
+    init_seed = seed if train_seed is None else train_seed
+    torch.manual_seed(init_seed)
+    rng = random.Random(init_seed)
     relations = data.read_training_relations(data_dir)
     if not relations:
         raise FileNotFoundError(f"no FinCausal task-2 files in {data_dir or data.shared_data_dir()}")
@@ -233,6 +238,7 @@ def train(
         "train_max_length": max_length,
         "epochs": epochs,
         "seed": seed,
+        "train_seed": init_seed,
         "batch_size": batch_size,
         "learning_rate": learning_rate,
         "head_learning_rate": head_learning_rate,
@@ -331,6 +337,8 @@ def save_artifact(out_dir: str | Path, state: dict, config: dict, write_card: bo
 def training_command(config: dict) -> str:
     """The ``newslink train causal`` command line that reproduces an artifact's config."""
     words = ["newslink train causal", f"--epochs {config['epochs']}", f"--seed {config['seed']}"]
+    if config.get("train_seed", config["seed"]) != config["seed"]:
+        words.append(f"--train-seed {config['train_seed']}")
     words.append(f"--lora-rank {config['lora_rank']}")
     if config.get("lora_alpha", 16.0) != 16.0:
         words.append(f"--lora-alpha {config['lora_alpha']}")

@@ -39,6 +39,9 @@ def train_causal(
         1e-3, "--head-learning-rate", help="Learning rate of the token head and the low-rank updates."
     ),
     device: str = typer.Option(None, "--device", help="torch device (default: cuda when available, else cpu)."),
+    train_seed: int = typer.Option(
+        None, "--train-seed", help="Seed of initialisation and batch order only (default: --seed); the split keeps --seed."
+    ),
 ) -> None:
     """Train the cause/effect span tagger on FinCausal and write models/causal/ with its model card.
 
@@ -68,6 +71,7 @@ def train_causal(
         frozen_layers=frozen_layers,
         head_learning_rate=head_learning_rate,
         device=device,
+        train_seed=train_seed,
     )
     typer.echo(json.dumps(config["dev"], indent=2))
 
