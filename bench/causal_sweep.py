@@ -115,7 +115,7 @@ def _report(results: list[dict], args) -> int:
         args.results.write_text(json.dumps(results, indent=2) + "\n")
     keep = [r for r in ok if r["bytes"] <= LIMIT_BYTES]
     if args.keep and keep:
-        for rank, r in enumerate(keep[: max(1, args.keep_top)]):
+        for r in keep[: max(1, args.keep_top)]:
             target = args.keep if args.keep_top <= 1 else args.keep / r["name"]
             target.mkdir(parents=True, exist_ok=True)
             for path in Path(r["out"]).iterdir():

@@ -139,6 +139,23 @@ def relation_slots(rows: Sequence[tuple[str, str]]) -> list[tuple[int, int]]:
     return slots
 
 
+def relations_per_text(rows: Sequence[tuple[str, str]]) -> dict[str, int]:
+    """How many relations to read from each distinct text of (index, text) rows, in first-seen order."""
+    wanted: dict[str, int] = {}
+    for (_, text), (count, _) in zip(rows, relation_slots(rows)):
+        wanted[text] = max(wanted.get(text, 1), count)
+    return wanted
+
+
+def per_row(rows: Sequence[tuple[str, str]], read: dict[str, list]) -> list:
+    """For each (index, text) row, its own one of the relations ``read`` from its text.
+
+    ``read`` maps each text to the relations read from it (:func:`relations_per_text` many);
+    the rows of one window take them in order, and a row beyond them takes the last.
+    """
+    return [read[text][min(slot, len(read[text]) - 1)] for (_, text), (_, slot) in zip(rows, relation_slots(rows))]
+
+
 def split_by_text(
     relations: Iterable[Relation], dev_share: float = 0.15, seed: int = 13
 ) -> tuple[list[Relation], list[Relation]]:

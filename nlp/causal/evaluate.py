@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from nlp.causal import metric
-from nlp.causal.data import relation_slots, text_key
+from nlp.causal.data import per_row, relations_per_text, text_key
 from nlp.causal.model import DEFAULT_ARTIFACT, CausalTagger
 
 
@@ -117,16 +117,11 @@ def _select(rows: list[tuple[str, str, str, str]], tagger: CausalTagger, split: 
 
 def _predict(rows: list[tuple[str, str, str, str]], tagger: CausalTagger) -> list[metric.Scored]:
     """One predicted relation per row; the rows of a multi-relation window get distinct ones."""
-    slots = relation_slots([(index, text) for index, text, _, _ in rows])
-    wanted: dict[str, int] = {}
-    for (_, text, _, _), (count, _) in zip(rows, slots):
-        wanted[text] = max(wanted.get(text, 1), count)
+    keyed = [(index, text) for index, text, _, _ in rows]
+    wanted = relations_per_text(keyed)
     texts = list(wanted)
-    tagged = dict(zip(texts, tagger.predict_relations(texts, [wanted[t] for t in texts])))
-    predicted = []
-    for (_, text, _, _), (_, slot) in zip(rows, slots):
-        t = tagged[text][min(slot, len(tagged[text]) - 1)]
-        cause = text[t.cause.start : t.cause.end] if t.cause else ""
-        effect = text[t.effect.start : t.effect.end] if t.effect else ""
-        predicted.append(metric.Scored(text, cause, effect))
-    return predicted
+    read = {
+        text: [metric.Scored(text, *t.strings()) for t in taggings]
+        for text, taggings in zip(texts, tagger.predict_relations(texts, [wanted[t] for t in texts]))
+    }
+    return per_row(keyed, read)

@@ -192,6 +192,10 @@ class Tagging:
     cause: TaggedSpan | None
     effect: TaggedSpan | None
 
+    def strings(self) -> tuple[str, str]:
+        """The cause and effect text ("" for a missing one)."""
+        return tuple(self.text[x.start : x.end] if x else "" for x in (self.cause, self.effect))  # type: ignore[return-value]
+
 
 def best_run(margins: Sequence[float]) -> tuple[int, int, float]:
     """The contiguous run with the largest sum of ``margins`` (Kadane): (start, end, sum), end exclusive.
@@ -309,7 +313,7 @@ def _split_run(run: tuple[int, int, float], breaks: Sequence[int]) -> tuple[tupl
 
 
 def decode_relations(
-    probs: Sequence[Sequence[float]], count: int, breaks: Sequence[int] = ()
+    probs: Sequence[Sequence[float]], count: int, breaks: Sequence[int] = (), min_margin_sum: float | None = None
 ) -> list[dict[int, tuple[int, int, float]]]:
     """``count`` cause/effect pairs for a window that holds that many relations.
 
@@ -320,10 +324,10 @@ def decode_relations(
     (``breaks``: piece indices, see :func:`sentence_starts`) is cut there, one sentence per
     relation: the tagger marks the two effects of "X declared a dividend. Investors of record
     will be paid ... This represents a yield of ..." as one run. Failing that, the first pair
-    is repeated: the best single guess.
+    is repeated: the best single guess. ``min_margin_sum`` is :func:`decode_spans`'s.
     Returns a list of {CAUSE: (start, end, score), EFFECT: (...)} like :func:`decode_spans`.
     """
-    first = decode_spans(probs)
+    first = decode_spans(probs, min_margin_sum)
     relations = [first]
     if count <= 1 or len(first) < 2:
         return relations * max(count, 1)
@@ -361,6 +365,29 @@ def _cut_one(relations: list[dict[int, tuple[int, int, float]]], breaks: Sequenc
                 relations[i : i + 1] = [{**relations[i], label: halves[0]}, {**relations[i], label: halves[1]}]
                 return True
     return False
+
+
+def read_window(
+    text: str,
+    offsets: Sequence[tuple[int, int]],
+    probs: Sequence[Sequence[float]],
+    count: int = 1,
+    min_margin_sum: float | None = None,
+) -> list[Tagging]:
+    """``count`` taggings of ``text`` from its pieces' character ``offsets`` and label ``probs``.
+
+    Decodes with :func:`decode_relations` (sentence breaks only matter for several relations)
+    and snaps every span to whole words.
+    """
+    breaks = sentence_starts(text, offsets) if count > 1 else ()
+    out = []
+    for relation in decode_relations(probs, count, breaks, min_margin_sum):
+        found: dict[int, TaggedSpan] = {}
+        for label, (s, e, score) in relation.items():
+            start, end = snap_to_words(text, offsets[s][0], offsets[e - 1][1])
+            found[label] = TaggedSpan(start, end, score)
+        out.append(Tagging(text, found.get(CAUSE), found.get(EFFECT)))
+    return out
 
 
 _LEADING_PUNCT = ".,;:)]!?"
@@ -456,30 +483,19 @@ class CausalTagger:
     def predict_relations(self, texts: Sequence[str], counts: Sequence[int], batch_size: int = 32) -> list[list[Tagging]]:
         """For each text, ``counts[i]`` taggings: the relations of a window known to hold that many.
 
-        See :func:`decode_relations`; spans are snapped to whole words.
+        See :func:`read_window`.
         """
-        out = []
-        for text, count, (offsets, probs) in zip(texts, counts, self.probabilities(texts, batch_size)):
-            taggings = []
-            for relation in decode_relations(probs, count, sentence_starts(text, offsets) if count > 1 else ()):
-                found: dict[int, TaggedSpan] = {}
-                for label, (s, e, score) in relation.items():
-                    start, end = snap_to_words(text, offsets[s][0], offsets[e - 1][1])
-                    found[label] = TaggedSpan(start, end, score)
-                taggings.append(Tagging(text, found.get(CAUSE), found.get(EFFECT)))
-            out.append(taggings)
-        return out
+        return [
+            read_window(text, offsets, probs, count)
+            for text, count, (offsets, probs) in zip(texts, counts, self.probabilities(texts, batch_size))
+        ]
 
     def predict(self, texts: Sequence[str], batch_size: int = 32, min_margin_sum: float | None = None) -> list[Tagging]:
         """One :class:`Tagging` per text, in order; spans are snapped to whole words."""
-        out = []
-        for text, (offsets, probs) in zip(texts, self.probabilities(texts, batch_size)):
-            found: dict[int, TaggedSpan] = {}
-            for label, (s, e, score) in decode_spans(probs, min_margin_sum).items():
-                start, end = snap_to_words(text, offsets[s][0], offsets[e - 1][1])
-                found[label] = TaggedSpan(start, end, score)
-            out.append(Tagging(text, found.get(CAUSE), found.get(EFFECT)))
-        return out
+        return [
+            read_window(text, offsets, probs, 1, min_margin_sum)[0]
+            for text, (offsets, probs) in zip(texts, self.probabilities(texts, batch_size))
+        ]
 
 
 def split_encoder(encoder, frozen_layers: int) -> TopLayersHead:

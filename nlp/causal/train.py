@@ -133,14 +133,12 @@ def _predict_cached(
     ``examples`` are :func:`encode`'s for ``relations`` (one per text); ``live`` runs the
     (adapted) lower layers instead of reading the cache.
     """
-    from nlp.causal.model import decode_relations, sentence_starts, snap_to_words
+    from nlp.causal.model import read_window
 
-    slots = data.relation_slots([(r.index, r.text) for r in relations])
-    wanted: dict[str, int] = {}
-    for r, (count, _) in zip(relations, slots):
-        wanted[r.text] = max(wanted.get(r.text, 1), count)
+    keyed = [(r.index, r.text) for r in relations]
+    wanted = data.relations_per_text(keyed)
     tokenizer = tagger.tokenizer
-    decoded: dict[str, list[metric.Scored]] = {}
+    read: dict[str, list[metric.Scored]] = {}
     tagger.head.eval()
     tagger.encoder.eval()
     device = next(tagger.head.parameters()).device
@@ -154,17 +152,9 @@ def _predict_cached(
                     "offset_mapping"
                 ]
                 keep = [k for k, (s, e) in enumerate(offsets) if e > s]
-                found = []
-                count = wanted.get(text, 1)
-                breaks = sentence_starts(text, [offsets[k] for k in keep]) if count > 1 else ()
-                for relation in decode_relations(probs[row, keep].tolist(), count, breaks):
-                    parts = {}
-                    for label, (s, e, _) in relation.items():
-                        a, b = snap_to_words(text, offsets[keep[s]][0], offsets[keep[e - 1]][1])
-                        parts[label] = text[a:b]
-                    found.append(metric.Scored(text, parts.get(CAUSE, ""), parts.get(EFFECT, "")))
-                decoded[text] = found
-    return [decoded[r.text][min(slot, len(decoded[r.text]) - 1)] for r, (_, slot) in zip(relations, slots)]
+                taggings = read_window(text, [offsets[k] for k in keep], probs[row, keep].tolist(), wanted.get(text, 1))
+                read[text] = [metric.Scored(text, *t.strings()) for t in taggings]
+    return data.per_row(keyed, read)
 
 
 def train(
