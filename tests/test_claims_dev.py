@@ -15,16 +15,14 @@ Run: .venv/bin/pytest tests/test_claims_dev.py -q -s   (prints the figures)
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
-from nlp.components.claims import claim_key, extract_claims, score_claims
+from claims_dev import load_dev, score_dev
+from nlp.components.claims import extract_claims
 from nlp.types import InstrumentMention
 
-DEV = Path(__file__).resolve().parent / "data" / "claims_dev.jsonl"
 
 #: Reuters index codes and index names -> symbols of the instrument master
 INDEX_RICS = {".SPX": "^GSPC", ".DJI": "^DJI", ".IXIC": "^IXIC", ".N225": "^N225", ".FTSE": "^FTSE"}
@@ -94,11 +92,6 @@ def english():
     return load_language()[0]
 
 
-def load_dev() -> list[dict]:
-    """The annotated dev sentences."""
-    return [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
 def run_item(pipeline, item: dict) -> list:
     """Claims found in the item's sentence (claims of its ``before`` text are not scored)."""
     before = item.get("before") or ""
@@ -108,18 +101,6 @@ def run_item(pipeline, item: dict) -> list:
     offset = len(before) + 1 if before else 0
     context = {k: item.get(k) for k in ("published", "published_time", "timezone", "dateline")}
     return [c for c in extract_claims(doc, context) if c.start >= offset]
-
-
-def evaluate_dev(pipeline, items: list[dict]) -> tuple[dict, list]:
-    """Score on (symbol, pct, direction); returns (scores, mistakes)."""
-    pairs, mistakes = [], []
-    for item in items:
-        found = [claim_key(c.symbol, c.pct, c.direction) for c in run_item(pipeline, item) if c.kind == "change" and c.pct is not None]
-        expected = [claim_key(e["symbol"], e["pct"], e["direction"]) for e in item["expected"]]
-        pairs.append((expected, found))
-        if sorted(map(str, expected)) != sorted(map(str, found)):
-            mistakes.append((item["text"], expected, found))
-    return score_claims(pairs), mistakes
 
 
 def test_dev_set_shape():
@@ -135,7 +116,7 @@ def test_dev_set_shape():
 
 @pytest.mark.model
 def test_dev_precision_recall(english):
-    scores, mistakes = evaluate_dev(english, load_dev())
+    scores, mistakes = score_dev(load_dev(), lambda item: run_item(english, item))
     print(f"\nclaims dev: {scores}")
     for text, expected, found in mistakes:
         print(f"  {text!r}\n    expected {expected}\n    found    {found}")

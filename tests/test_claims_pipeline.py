@@ -9,20 +9,11 @@ Run: .venv/bin/pytest tests/test_claims_pipeline.py -q -s   (prints the figures 
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-from nlp.components.claims import claim_key, score_claims
+from claims_dev import load_dev, score_dev
 
-DEV = Path(__file__).resolve().parent / "data" / "claims_dev.jsonl"
 CONTEXT_KEYS = ("published", "published_time", "timezone", "dateline")
-
-
-def load_dev() -> list[dict]:
-    """The annotated dev sentences (see tests/test_claims_dev.py for their fields)."""
-    return [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def run_item(pipeline, item: dict) -> list:
@@ -36,18 +27,6 @@ def run_item(pipeline, item: dict) -> list:
     return [c for c in doc._.claims if c.start >= offset and c.kind == "change" and c.pct is not None]
 
 
-def evaluate(pipeline, items: list[dict]) -> tuple[dict, list]:
-    """Return (scores on (symbol, pct, direction), [(text, expected, found)] of the sentences missed)."""
-    pairs, mistakes = [], []
-    for item in items:
-        found = [claim_key(c.symbol, c.pct, c.direction) for c in run_item(pipeline, item)]
-        expected = [claim_key(e["symbol"], e["pct"], e["direction"]) for e in item["expected"]]
-        pairs.append((expected, found))
-        if sorted(map(str, expected)) != sorted(map(str, found)):
-            mistakes.append((item["text"], expected, found))
-    return score_claims(pairs), mistakes
-
-
 @pytest.fixture(scope="module")
 def claims_pipeline():
     """The real pipeline: English model, instrument linking and claims (no causal model)."""
@@ -58,7 +37,7 @@ def claims_pipeline():
 
 @pytest.mark.model
 def test_pipeline_precision_recall(claims_pipeline):
-    scores, mistakes = evaluate(claims_pipeline, load_dev())
+    scores, mistakes = score_dev(load_dev(), lambda item: run_item(claims_pipeline, item))
     print(f"\nclaims dev through the pipeline: {scores}")
     for text, expected, found in mistakes:
         print(f"  {text!r}\n    expected {expected}\n    found    {found}")

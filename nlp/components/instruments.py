@@ -178,7 +178,8 @@ def _as_of(mentions: list[InstrumentMention], master: InstrumentMaster, publishe
             m.symbol, m.name = symbol, name or m.name
 
 
-def _mention(span: Span, instrument: Instrument, how: str) -> InstrumentMention:
+def _mention(span: Span, instrument: Instrument | InstrumentMention, how: str) -> InstrumentMention:
+    """A mention of ``instrument`` at ``span``; for coreference, ``instrument`` is the referent mention."""
     return InstrumentMention(
         text=span.text,
         start=span.start_char,
@@ -435,7 +436,7 @@ def _coreferences(doc: Doc, master: InstrumentMaster, mentions: list[InstrumentM
                 break
             referent = _antecedent(doc, linked, token.idx, kinds, master.affiliate_words)
             if referent is not None:
-                out.append(_refer(doc[token.i : end], referent))
+                out.append(_mention(doc[token.i : end], referent, "coref"))
                 taken.update(range(token.i, end))
             break
     out += _short_names(doc, master, linked, taken)
@@ -504,7 +505,7 @@ def _short_names(
         }
         if len(earlier) == 1:
             referent = next(iter(earlier.values()))
-            out.append(_refer(doc[token.i : token.i + 1], referent))
+            out.append(_mention(doc[token.i : token.i + 1], referent, "coref"))
             taken.add(token.i)
     return out
 
@@ -512,21 +513,6 @@ def _short_names(
 def _first_word(mention: InstrumentMention) -> str:
     words = mention.text.split()
     return words[0] if len(words) > 1 else ""
-
-
-def _refer(span: Span, referent: InstrumentMention) -> InstrumentMention:
-    return InstrumentMention(
-        text=span.text,
-        start=span.start_char,
-        end=span.end_char,
-        symbol=referent.symbol,
-        kind=referent.kind,
-        name=referent.name,
-        exchange=referent.exchange,
-        how="coref",
-        token_start=span.start,
-        token_end=span.end,
-    )
 
 
 def write_entities(doc: Doc, mentions: list[InstrumentMention], labels: dict[str, str] | None = None) -> None:
