@@ -30,6 +30,20 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "test.db"
 
 
+@pytest.fixture(scope="module")
+def sample_db(request, tmp_path_factory) -> Path:
+    """The sample database of tests/query_sample.py, built once per test module.
+
+    The file is ``sample.db`` unless the module sets ``SAMPLE_DB_FILE`` (Datasette names the
+    database after its file). Skips when the shared seed article is absent.
+    """
+    from query_sample import build_sample_db
+
+    need(SEED)
+    name = getattr(request.module, "SAMPLE_DB_FILE", "sample.db")
+    return build_sample_db(tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1]) / name)
+
+
 @pytest.fixture(scope="session")
 def pipeline():
     """The real newslink pipeline (English model + components), loaded once."""

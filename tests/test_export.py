@@ -12,18 +12,11 @@ import nlp.cli.query  # noqa: F401  (registers the commands)
 from nlp import query
 from nlp.cli.app import app
 from nlp.store import Store
-from query_sample import SEED, build_sample_db, sample_records
+from query_sample import sample_records
 
 runner = CliRunner()
 TABLES = {"article_sources", "articles", "causes", "checks", "claims", "errors", "instruments",
           "prices", "quotes", "runs", "symbols"}
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory):
-    if not SEED.exists():
-        pytest.skip(f"shared sample article not found at {SEED}")
-    return build_sample_db(tmp_path_factory.mktemp("export") / "sample.db")
 
 
 def stored_counts(db):

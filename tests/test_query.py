@@ -25,13 +25,6 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def sample_db(tmp_path_factory):
-    if not SEED.exists():
-        pytest.skip(f"shared sample article not found at {SEED}")
-    return build_sample_db(tmp_path_factory.mktemp("query") / "sample.db")
-
-
-@pytest.fixture(scope="module")
 def reuters(tmp_path_factory):
     """A database of simple records from the first 200 Reuters dev archive members."""
     if not REUTERS.exists():

@@ -11,17 +11,10 @@ from typer.testing import CliRunner
 import nlp.cli.query  # noqa: F401  (registers the commands)
 from nlp import report
 from nlp.cli.app import app
-from query_sample import OTHER_ID, SEED, build_sample_db, sample_records
+from query_sample import OTHER_ID, SEED, sample_records
 
 runner = CliRunner()
 S = "2afa2522b194f51cc61e1e952fd648636aed5525a4ca12d6a0355335cc48e4fe"
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory):
-    if not SEED.exists():
-        pytest.skip(f"shared sample article not found at {SEED}")
-    return build_sample_db(tmp_path_factory.mktemp("report") / "sample.db")
 
 
 @pytest.fixture(scope="module")

@@ -13,16 +13,12 @@ import urllib.request
 import pytest
 
 from nlp import serve
-from query_sample import SEED, build_sample_db
 
 pytest.importorskip("datasette", reason="Datasette is the optional extra newslink[serve]")
 
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory):
-    if not SEED.exists():
-        pytest.skip(f"shared sample article not found at {SEED}")
-    return build_sample_db(tmp_path_factory.mktemp("serve") / "newslink.db")
+# Datasette names the database after its file: the tests read /newslink/...
+SAMPLE_DB_FILE = "newslink.db"
 
 
 def free_port() -> int:

@@ -11,16 +11,8 @@ from typer.testing import CliRunner
 import nlp.cli.query  # noqa: F401  (registers the commands)
 from nlp import query
 from nlp.cli.app import app
-from query_sample import SEED, build_sample_db
 
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory):
-    if not SEED.exists():
-        pytest.skip(f"shared sample article not found at {SEED}")
-    return build_sample_db(tmp_path_factory.mktemp("sql") / "sample.db")
 
 
 def fingerprint(path):
