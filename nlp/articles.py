@@ -335,6 +335,8 @@ def read_bytes(raw: bytes, source: str, member: str | None = None) -> Iterator[I
         yield article_from_bytes(raw, source, member)
     except ReadError as exc:
         yield _error(exc, source, member)
+    except Exception as exc:  # noqa: BLE001  (a reader bug or a pathological page: this input's error)
+        yield ErrorRow(source, "parse", f"unreadable: {type(exc).__name__}: {exc}", member)
 
 
 def _is_tar(raw: bytes) -> bool:
@@ -510,7 +512,19 @@ def read_inputs(paths: Iterable[str | os.PathLike], *, skip: Iterable[str] = ())
     for path in iter_files(paths):
         if skip and any(part in skip for part in path.parts):
             continue
-        yield from read_path(path)
+        yield from _guarded(read_path(path), str(path))
+
+
+def _guarded(items: Iterator[Item], source: str) -> Iterator[Item]:
+    """The items of one input; an unexpected failure ends that input with an error row."""
+    last = None
+    try:
+        for item in items:
+            last = item.member if isinstance(item, (Article, ErrorRow)) else None
+            yield item
+    except Exception as exc:  # noqa: BLE001  (one broken input never stops the others)
+        yield ErrorRow(source, "read", f"reading stopped after {last or 'the start'}:"
+                       f" {type(exc).__name__}: {exc}", last)
 
 
 def read_article(path: str | os.PathLike) -> Article:

@@ -8,6 +8,7 @@ after the statistical ones; ``extract_article()`` turns one
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib
 import logging
@@ -20,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import nlp
+from nlp.budget import Deadline
 from nlp.components import register_extensions
 from nlp.types import Article
 
@@ -36,6 +38,13 @@ COMPONENTS = (
     ("newslink_quotes", "nlp.components.quotes"),
     ("newslink_causes", "nlp.components.causes"),
 )
+
+#: runs before the parser: bounds sentence length, so extraction time stays linear
+SENTENCE_BOUNDS = ("newslink_sentence_bounds", "nlp.components.sentences")
+
+#: an article longer than this is processed in pieces cut at paragraph or sentence bounds; a
+#: piece's memory and time stay those of an ordinary long article (spaCy's own limit is 1,000,000)
+PIECE_CHARS = 100_000
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 
@@ -76,6 +85,9 @@ def build_pipeline(*, use_causal_model: bool = True, components: list[str] | Non
     register_extensions()
     pipeline, _ = load_language()
     available = component_names()  # imports the modules, which registers the factories
+    importlib.import_module(SENTENCE_BOUNDS[1])
+    if "parser" in pipeline.pipe_names:
+        pipeline.add_pipe(SENTENCE_BOUNDS[0], before="parser")
     for name in components if components is not None else available:
         config = {"use_model": use_causal_model} if name == "newslink_causes" else {}
         pipeline.add_pipe(name, config=config)
@@ -99,7 +111,7 @@ def pipeline_version() -> str:
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".md":
             digest.update(str(path.relative_to(MODELS_DIR)).encode())
             digest.update(path.read_bytes())
-    for _, module in COMPONENTS:
+    for _, module in (SENTENCE_BOUNDS, *COMPONENTS):
         digest.update(module.encode())
     return f"{nlp.__version__}+{digest.hexdigest()[:12]}"
 
@@ -145,8 +157,79 @@ def public_record(record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def extract_article(article: Article, pipeline: Language | None = None) -> dict[str, Any]:
-    """Run the pipeline over one article; returns its public record (checks not filled)."""
+def extract_article(article: Article, pipeline: Language | None = None, *,
+                    timeout: float | None = None, piece_chars: int = PIECE_CHARS) -> dict[str, Any]:
+    """Run the pipeline over one article; returns its public record (checks not filled).
+
+    An article longer than ``piece_chars`` is processed in pieces (:func:`split_text`) whose
+    facts are merged with offsets into the whole text. ``timeout``: seconds each piece may take;
+    raises :class:`nlp.budget.ArticleTimeout` naming the component that was running.
+    """
     pipeline = pipeline or shared_pipeline()
-    doc = pipeline(make_doc(pipeline, article))
-    return build_record(article, doc)
+    pieces = split_text(article.text, piece_chars)
+    if len(pieces) == 1:
+        return build_record(article, run_components(pipeline, make_doc(pipeline, article), timeout))
+    record = build_record(article, None)
+    for start, end in pieces:
+        part = dataclasses.replace(article, text=article.text[start:end])
+        doc = run_components(pipeline, make_doc(pipeline, part), timeout)
+        merge_piece(record, build_record(part, doc), start)
+    return record
+
+
+def run_components(pipeline: Language, doc: Doc, timeout: float | None = None) -> Doc:
+    """``pipeline(doc)`` component by component, within ``timeout`` seconds when given."""
+    with Deadline(timeout) as deadline:
+        for name, component in pipeline.pipeline:
+            deadline.stage = name
+            doc = component(doc)
+    return doc
+
+
+def split_text(text: str, size: int = PIECE_CHARS) -> list[tuple[int, int]]:
+    """``text`` cut into ``[start, end)`` pieces of at most ``size`` characters.
+
+    Cuts fall after a blank line, else a line break, else a sentence stop, else a space, in the
+    second half of each piece; only text without any of these is cut mid-word.
+    """
+    pieces, start, n = [], 0, len(text)
+    while n - start > size:
+        low, high = start + size // 2, start + size
+        cut = -1
+        for mark in ("\n\n", "\n", ". ", " "):
+            at = text.rfind(mark, low, high)
+            if at >= 0:
+                cut = at + len(mark)
+                break
+        if cut <= start:
+            cut = high
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, n))
+    return pieces
+
+
+def merge_piece(record: dict[str, Any], piece: dict[str, Any], offset: int) -> None:
+    """Add the facts of a piece's record to the whole article's ``record``, offsets shifted.
+
+    Claims are numbered on from the claims already there, and causal links follow their claims.
+    """
+    def shift(item: dict[str, Any], *keys: str) -> dict[str, Any]:
+        for key in keys:
+            if item.get(key) is not None:
+                item[key] += offset
+        return item
+
+    renumber = {}
+    for claim in piece["claims"]:
+        renumber[claim["id"]] = f"c{len(record['claims']) + 1}"
+        claim["id"] = renumber[claim["id"]]
+        record["claims"].append(shift(claim, "start", "end"))
+    record["instruments"].extend(shift(m, "start", "end") for m in piece["instruments"])
+    record["quotes"].extend(shift(q, "start", "end", "speaker_start", "speaker_end")
+                            for q in piece["quotes"])
+    for link in piece["causes"]:
+        shift(link["cause"], "start", "end")
+        shift(link["effect"], "start", "end")
+        link["claim_ids"] = [renumber.get(c, c) for c in link.get("claim_ids", [])]
+        record["causes"].append(link)

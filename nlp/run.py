@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from nlp.articles import read_inputs
+from nlp.budget import ARTICLE_TIMEOUT, MAX_CHARS, ArticleTimeout
 from nlp.market import StorePrices, check_records, import_prices
 from nlp.store import DEFAULT_DB, ErrorRow, Store
 from nlp.types import Article
@@ -88,13 +89,18 @@ def run_inputs(
     use_causal_model: bool = True,
     on_progress: Callable[[int, int], None] | None = None,
     arguments: dict[str, Any] | None = None,
+    article_timeout: float | None = ARTICLE_TIMEOUT,
+    max_chars: int | None = MAX_CHARS,
 ) -> RunSummary:
     """Process ``paths`` into the database ``db``; returns the run's summary.
 
     ``prices``: price files or folders imported before checking (``prices/``
     folders inside input folders are added automatically). ``on_progress`` is
-    called with (inputs done, articles done) after each batch. Raises
-    FileNotFoundError for a missing input path.
+    called with (inputs done, articles done) after each batch.
+    ``article_timeout``: seconds one article (each 100,000-character piece of a longer
+    one) may take before it becomes an error row; None for no limit. ``max_chars``: longer
+    articles become an error row "too long". Every input ends as an article or an error
+    row: no single article stops the run. Raises FileNotFoundError for a missing input path.
     """
     from nlp import pipeline as pl
 
@@ -113,7 +119,8 @@ def run_inputs(
         items = read_inputs(paths, skip=[PRICE_FOLDER] if inner_prices else [])
         if limit is not None:
             items = islice(items, limit)
-        pipeline = None
+        extractor = Extractor(use_causal_model, workers=workers, timeout=article_timeout,
+                              max_chars=max_chars)
         seen: set[str] = set()
         for batch in _batches(iter(items), batch_size):
             errors = [x for x in batch if isinstance(x, ErrorRow)]
@@ -140,17 +147,20 @@ def run_inputs(
                     summary.new_articles += 1
                 todo.append(a)
             if todo:
-                if pipeline is None:
-                    pipeline = pl.shared_pipeline(use_causal_model)
-                records, failed = extract_batch(pipeline, todo, workers=workers)
-                summary.extract_errors += len(failed)
-                errors.extend(failed)
+                records, failed = extractor.extract(todo)
                 if check:
-                    _check_records(store, records, summary, price_source)
+                    records, unchecked = _check_records(store, records, summary, price_source)
+                    failed.extend(unchecked)
+                records, unsaved = _save_records(store, records, summary.run_id, version)
+                failed.extend(unsaved)
                 for r in records:
                     for key in ("instruments", "claims", "quotes", "causes"):
                         summary.facts[key] += len(r[key])
-                store.save_records(records, run_id=summary.run_id, pipeline_version=version)
+                # an article that became an error row is counted as an error, not an article
+                summary.extract_errors += len(failed)
+                summary.errors += len(failed)
+                summary.articles -= len(failed)
+                errors.extend(failed)
             if known:
                 store.add_sources((a.id, a.source, a.member) for a in known)
             if errors:
@@ -162,38 +172,125 @@ def run_inputs(
         summary.seconds = time.perf_counter() - started
         store.finish_run(summary.run_id, summary.counts(), status="failed")
         raise
+    finally:
+        if "extractor" in locals():
+            extractor.close()
     summary.seconds = time.perf_counter() - started
     store.finish_run(summary.run_id, summary.counts())
     return summary
 
 
-def extract_batch(pipeline, articles: list[Article], *, workers: int = 1
-                  ) -> tuple[list[dict[str, Any]], list[ErrorRow]]:
-    """Records for ``articles``; an article whose extraction raises becomes an ErrorRow.
+def extract_batch(pipeline, articles: list[Article], *, timeout: float | None = ARTICLE_TIMEOUT,
+                  max_chars: int | None = MAX_CHARS) -> tuple[list[dict[str, Any]], list[ErrorRow]]:
+    """Records for ``articles`` in this process; an article that fails becomes an ErrorRow.
 
-    The batch goes through ``pipeline.pipe``; if anything in it raises, its
-    articles are processed one at a time so only the broken one is lost.
+    Each article is extracted on its own within ``timeout`` seconds (per 100,000-character
+    piece), so a slow or broken one costs only itself.
     """
-    from nlp.pipeline import build_record, make_doc
-
-    docs = [make_doc(pipeline, a) for a in articles]
-    try:
-        processed = list(pipeline.pipe(docs, n_process=workers, batch_size=16))
-    except Exception:  # one bad article: find it, keep the rest
-        log.warning("a batch failed; processing its %d articles one by one", len(docs))
-        processed = []
-        for doc in [make_doc(pipeline, a) for a in articles]:
-            try:
-                processed.append(pipeline(doc))
-            except Exception as exc:
-                processed.append(f"{type(exc).__name__}: {exc}")
     records, errors = [], []
-    for a, doc in zip(articles, processed):
-        if isinstance(doc, str):
-            errors.append(ErrorRow(a.source, "extract", doc, a.member))
-        else:
-            records.append(build_record(a, doc))
+    for a in articles:
+        outcome = extract_one(pipeline, a, timeout=timeout, max_chars=max_chars)
+        (errors if isinstance(outcome, ErrorRow) else records).append(outcome)
     return records, errors
+
+
+def extract_one(pipeline, article: Article, *, timeout: float | None = ARTICLE_TIMEOUT,
+                max_chars: int | None = MAX_CHARS) -> dict[str, Any] | ErrorRow:
+    """The record of one article, or the ErrorRow that says why there is none. Never raises
+    (but for KeyboardInterrupt and SystemExit)."""
+    from nlp.pipeline import extract_article
+
+    if max_chars is not None and len(article.text) > max_chars:
+        return ErrorRow(article.source, "size", f"too long: {len(article.text):,} characters"
+                        f" (the limit is {max_chars:,})", article.member)
+    try:
+        return extract_article(article, pipeline, timeout=timeout)
+    except ArticleTimeout as exc:
+        return ErrorRow(article.source, "extract", str(exc), article.member)
+    except Exception as exc:  # noqa: BLE001  (any failure is this article's error row)
+        log.warning("%s: extraction failed: %s: %s", article.where, type(exc).__name__, exc)
+        return ErrorRow(article.source, "extract", f"{type(exc).__name__}: {exc}", article.member)
+
+
+class Extractor:
+    """Extraction for a run: in this process (one worker) or in a pool of worker processes.
+
+    Each worker process loads the pipeline once, extracts whole articles within the time
+    budget and sends back plain records; the parent only checks and stores. A worker that
+    dies (killed, out of memory) costs the articles it held: they are retried one by one in
+    a fresh pool and the one that kills it again becomes an error row.
+    """
+
+    def __init__(self, use_causal_model: bool = True, *, workers: int = 1,
+                 timeout: float | None = ARTICLE_TIMEOUT, max_chars: int | None = MAX_CHARS):
+        self.use_causal_model = use_causal_model
+        self.workers = workers
+        self.timeout = timeout
+        self.max_chars = max_chars
+        self._pipeline = None
+        self._pool = None
+
+    def extract(self, articles: list[Article]) -> tuple[list[dict[str, Any]], list[ErrorRow]]:
+        """(records, error rows) for ``articles``, records in input order."""
+        if self.workers <= 1 or len(articles) == 1 and self._pool is None:
+            if self._pipeline is None:
+                from nlp.pipeline import shared_pipeline
+
+                self._pipeline = shared_pipeline(self.use_causal_model)
+            return extract_batch(self._pipeline, articles, timeout=self.timeout,
+                                 max_chars=self.max_chars)
+        return self._extract_in_pool(articles)
+
+    def _new_pool(self):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from nlp import workers
+
+        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=workers.start_worker,
+                                   initargs=(self.use_causal_model,))
+
+    def _extract_in_pool(self, articles: list[Article]) -> tuple[list[dict[str, Any]], list[ErrorRow]]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        from nlp import workers
+
+        if self._pool is None:
+            self._pool = self._new_pool()
+        chunk = max(1, min(8, len(articles) // (self.workers * 2) or 1))
+        try:
+            outcomes = list(self._pool.map(workers.extract_in_worker, articles,
+                                           [self.timeout] * len(articles),
+                                           [self.max_chars] * len(articles), chunksize=chunk))
+        except BrokenProcessPool:
+            log.warning("a worker process died; retrying its batch of %d articles one by one",
+                        len(articles))
+            outcomes = [self._one_in_fresh_pool(a) for a in articles]
+        records = [o for o in outcomes if not isinstance(o, ErrorRow)]
+        return records, [o for o in outcomes if isinstance(o, ErrorRow)]
+
+    def _one_in_fresh_pool(self, article: Article) -> dict[str, Any] | ErrorRow:
+        from concurrent.futures.process import BrokenProcessPool
+
+        from nlp import workers
+
+        for attempt in range(2):
+            if self._pool is None:
+                self._pool = self._new_pool()
+            try:
+                return self._pool.submit(workers.extract_in_worker, article, self.timeout,
+                                         self.max_chars).result()
+            except BrokenProcessPool as exc:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+                reason = f"the worker process died while extracting it ({exc})"
+        return ErrorRow(article.source, "extract", reason, article.member)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 def _import_prices(store: Store, paths: list[str | Path], summary: RunSummary) -> int:
@@ -207,9 +304,45 @@ def _import_prices(store: Store, paths: list[str | Path], summary: RunSummary) -
 
 
 def _check_records(store: Store, records: list[dict[str, Any]], summary: RunSummary,
-                   prices: StorePrices) -> None:
-    check_records(store, records, prices=prices)
-    for r in records:
+                   prices: StorePrices) -> tuple[list[dict[str, Any]], list[ErrorRow]]:
+    """Check the records' claims; a record whose check raises becomes an error row (stage check)."""
+    try:
+        check_records(store, records, prices=prices)
+        kept, errors = records, []
+    except Exception:  # noqa: BLE001  (find the article that fails, keep the rest)
+        kept, errors = [], []
+        for r in records:
+            try:
+                check_records(store, [r], prices=prices)
+                kept.append(r)
+            except Exception as exc:  # noqa: BLE001
+                errors.append(_record_error(r, "check", exc))
+    for r in kept:
         for c in r["claims"]:
             if c.get("check"):
                 summary.verdicts[c["check"]["verdict"]] += 1
+    return kept, errors
+
+
+def _save_records(store: Store, records: list[dict[str, Any]], run_id: int | None,
+                  version: str) -> tuple[list[dict[str, Any]], list[ErrorRow]]:
+    """Store the records in one transaction; if it fails, one by one (stage store)."""
+    try:
+        store.save_records(records, run_id=run_id, pipeline_version=version)
+        return records, []
+    except Exception:  # noqa: BLE001  (one unstorable record must not lose the batch)
+        kept, errors = [], []
+        for r in records:
+            try:
+                store.save_records([r], run_id=run_id, pipeline_version=version)
+                kept.append(r)
+            except Exception as exc:  # noqa: BLE001
+                errors.append(_record_error(r, "store", exc))
+        return kept, errors
+
+
+def _record_error(record: dict[str, Any], stage: str, exc: Exception) -> ErrorRow:
+    art = record["article"]
+    log.warning("%s: %s failed: %s: %s", art.get("source"), stage, type(exc).__name__, exc)
+    return ErrorRow(art.get("_source") or art.get("source"), stage, f"{type(exc).__name__}: {exc}",
+                    art.get("_member"))

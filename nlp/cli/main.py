@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from nlp.cli.app import app
+from nlp.budget import ARTICLE_TIMEOUT, MAX_CHARS
 from nlp.store import DEFAULT_DB
 
 console = Console(stderr=True)
@@ -25,7 +26,7 @@ out = Console(width=None if sys.stdout.isatty() else 160)
 def run(
     paths: list[Path] = typer.Argument(..., help="Files, folders or archives of articles."),
     db: Path = typer.Option(Path(DEFAULT_DB), "--db", help="SQLite database to write."),
-    workers: int = typer.Option(1, "--workers", min=1, help="Processes for spaCy (n_process)."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Worker processes that extract articles (each loads the pipeline once)."),
     batch_size: int = typer.Option(64, "--batch-size", min=1, help="Articles per committed batch."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Read at most N inputs."),
     prices: list[Path] = typer.Option([], "--prices", help="Price files or folders to import first."),
@@ -33,6 +34,12 @@ def run(
     no_check: bool = typer.Option(False, "--no-check", help="Do not check claims against prices."),
     no_model: bool = typer.Option(False, "--no-model", help="Causal rules only, no transformer."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    article_timeout: float = typer.Option(
+        ARTICLE_TIMEOUT, "--article-timeout", min=0,
+        help="Seconds one article (each 100,000-character piece of a longer one) may take;"
+             " then it becomes an error row. 0: no limit."),
+    max_chars: int = typer.Option(
+        MAX_CHARS, "--max-chars", min=1, help="Longer articles become an error row \"too long\"."),
 ) -> None:
     """Process articles into the database and print a summary.
 
@@ -53,7 +60,7 @@ def run(
         raise typer.Exit(2)
     arguments = {"paths": [str(p) for p in paths], "db": str(db), "workers": workers,
                  "batch_size": batch_size, "limit": limit, "prices": [str(p) for p in prices],
-                 "check": not no_check}
+                 "check": not no_check, "article_timeout": article_timeout, "max_chars": max_chars}
     progress = Progress(TextColumn("[bold]newslink run"), BarColumn(),
                         TextColumn("{task.fields[articles]} articles · {task.fields[rate]:.1f}/s"),
                         TimeElapsedColumn(), console=console, disable=quiet or not console.is_terminal)
@@ -70,7 +77,8 @@ def run(
         summary = run_inputs(paths, db, workers=workers, batch_size=batch_size, limit=limit,
                              prices=list(prices), check=not no_check,
                              use_causal_model=not no_model, on_progress=on_progress,
-                             arguments=arguments)
+                             arguments=arguments, article_timeout=article_timeout or None,
+                             max_chars=max_chars)
     out.print(summary_table(summary))
     if 0 < summary.articles <= 3:  # a sample-sized run: show what was found, not just counts
         out.print(claims_table(db))

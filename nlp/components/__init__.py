@@ -23,3 +23,18 @@ def register_extensions() -> None:
 
 
 register_extensions()
+
+_TEXT_KEY = "newslink_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, built once and kept in ``doc.user_data``.
+
+    ``Doc.text`` joins every token on each call: read per sentence or per claim, it made the
+    components quadratic in the article's length.
+    """
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.text
+        doc.user_data[_TEXT_KEY] = text
+    return text

@@ -22,7 +22,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span as SpacySpan
 
-import nlp.components  # noqa: F401  (registers the Doc extensions)
+from nlp.components import doc_text
 from nlp.types import CausalLink, Span
 
 log = logging.getLogger(__name__)
@@ -181,12 +181,13 @@ def _sentences(doc: Doc) -> list[SpacySpan]:
     if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
         return list(doc.sents)
     # no parser or sentencizer ran: cut at a stop followed by a capital, roughly
+    text = doc_text(doc)
     spans, start = [], 0
-    for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z“\"])", doc.text):
+    for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z“\"])", text):
         spans.append((start, m.start()))
         start = m.end()
-    spans.append((start, len(doc.text)))
-    found = (doc.char_span(a, b, alignment_mode="expand") for a, b in spans if doc.text[a:b].strip())
+    spans.append((start, len(text)))
+    found = (doc.char_span(a, b, alignment_mode="expand") for a, b in spans if text[a:b].strip())
     return [span for span in found if span is not None and len(span)]
 
 
@@ -200,7 +201,7 @@ class _Hit:
 
 def _cue_hits(sent: SpacySpan, book: CueBook) -> list[_Hit]:
     """Cue occurrences in the sentence, longest first where they overlap, in text order."""
-    text = sent.doc.text
+    text = doc_text(sent.doc)
     s0, s1 = sent.start_char, sent.end_char
     if not book.any_cue.search(text, s0, s1):
         return []
@@ -239,7 +240,7 @@ def _boundaries(
     sent: SpacySpan, book: CueBook, hits: Sequence[_Hit]
 ) -> tuple[list[int], list[int], list[tuple[int, int]]]:
     """(clause starts, clause ends, clause-joining 'and's): positions no cause or effect crosses."""
-    text = sent.doc.text
+    text = doc_text(sent.doc)
     s0, s1 = sent.start_char, sent.end_char
     starts, ends = [s0], [s1]
     for m in _CLAUSE_PUNCT.finditer(text, s0, s1):
@@ -309,7 +310,7 @@ def causes_by_rules(
     ``cued`` is :func:`sentence_cues`' answer when the caller already has it.
     """
     book = book or load_cues()
-    text = doc.text
+    text = doc_text(doc)
     links: list[CausalLink] = []
     for sent, hits in cued if cued is not None else sentence_cues(doc, book):
         starts, ends, ands = _boundaries(sent, book, hits)
@@ -393,7 +394,7 @@ def causes_by_model(
     ``tagger`` is a :class:`nlp.causal.model.CausalTagger` (anything with its ``predict``).
     The link's score is the lower of the two spans' mean label probabilities (method "model").
     """
-    text = doc.text
+    text = doc_text(doc)
     windows = []
     for sent in sentences:
         a, b = _trim(text, sent.start_char, sent.end_char)
@@ -436,7 +437,8 @@ def merge_links(text: str, rule_links: list[CausalLink], model_links: list[Causa
         same = [
             r
             for r in rule_links
-            if word_overlap(text, (r.cause.start, r.cause.end), (m.cause.start, m.cause.end)) >= SAME_SPAN_OVERLAP
+            if _overlap(r.cause, m.cause) and _overlap(r.effect, m.effect)  # cheap: most pairs are far apart
+            and word_overlap(text, (r.cause.start, r.cause.end), (m.cause.start, m.cause.end)) >= SAME_SPAN_OVERLAP
             and word_overlap(text, (r.effect.start, r.effect.end), (m.effect.start, m.effect.end)) >= SAME_SPAN_OVERLAP
         ]
         for r in same:
@@ -446,6 +448,10 @@ def merge_links(text: str, rule_links: list[CausalLink], model_links: list[Causa
         if not same:
             merged.append(m)
     return sorted(merged, key=lambda l: (l.effect.start, l.cause.start))
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 def link_effects(links: list[CausalLink], claims: Sequence = (), instruments: Sequence = ()) -> list[CausalLink]:
@@ -473,7 +479,7 @@ def extract_causes(doc: Doc, tagger=None) -> list[CausalLink]:
     links = causes_by_rules(doc, cued=cued)
     if tagger is not None:
         sentences = candidate_sentences(cued, doc._.claims, doc._.instruments)
-        links = merge_links(doc.text, links, causes_by_model(doc, tagger, sentences))
+        links = merge_links(doc_text(doc), links, causes_by_model(doc, tagger, sentences))
     return link_effects(links, doc._.claims or [], doc._.instruments or [])
 
 

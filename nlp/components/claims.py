@@ -28,7 +28,7 @@ from typing import Any, Iterable
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from nlp.components import register_extensions
+from nlp.components import doc_text, register_extensions
 from nlp.components import time_anchors
 from nlp.components.time_anchors import Anchor, ArticleTime
 from nlp.instruments import read_stoplist
@@ -1145,7 +1145,7 @@ def extract_claims(doc: Doc, article_ctx: dict[str, Any] | None = None) -> list[
         drafts.extend(record_drafts(sent, index))
         drafts.extend(level_drafts(sent, index, {d.anchor.i for d in changes} | {d.anchor.head.i for d in changes}))
     drafts = _dedupe(drafts)
-    when = time_anchors.ArticleTime.from_context(ctx, doc.text)
+    when = time_anchors.ArticleTime.from_context(ctx, doc_text(doc))
     market = time_anchors.market_of(ctx.get("dateline"), ctx.get("timezone"))
     claims = [_finish(d, doc, when, market) for d in sorted(drafts, key=lambda d: (d.start, d.end))]
     for n, claim in enumerate(claims, 1):
@@ -1171,7 +1171,7 @@ def _finish(d: Draft, doc: Doc, when: ArticleTime | None, market: str | None) ->
     claim = Claim(
         id="",
         kind=d.kind,
-        text=doc.text[d.start : d.end],
+        text=doc_text(doc)[d.start : d.end],
         start=d.start,
         end=d.end,
         subject=d.subject.text,

@@ -26,7 +26,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from nlp.components import register_extensions
+from nlp.components import doc_text, register_extensions
 from nlp.instruments import (
     LEGAL_SUFFIXES,
     Instrument,
@@ -216,7 +216,7 @@ def _tag_candidates(
     doc: Doc, master: InstrumentMaster, matchers: _Matchers
 ) -> tuple[list[_Candidate], list[tuple[int, int]]]:
     """Return RIC, exchange-tag and cashtag candidates, and the character ranges of tag venues."""
-    text = doc.text
+    text = doc_text(doc)
     out: list[_Candidate] = []
     blocked: list[tuple[int, int]] = []
     for found in _PARENS.finditer(text):

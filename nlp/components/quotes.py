@@ -30,7 +30,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from nlp.components import register_extensions
+from nlp.components import doc_text, register_extensions
 from nlp.types import Quote
 
 log = logging.getLogger(__name__)
@@ -264,13 +264,11 @@ def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
 
 
 _ENTS_KEY = "newslink_quotes_ents"
-_TEXT_KEY = "newslink_quotes_text"
 
 
 def _text(doc: Doc) -> str:
     """The doc's text, built once per extraction (``doc.text`` joins every token)."""
-    text = doc.user_data.get(_TEXT_KEY)
-    return text if text is not None else doc.text
+    return doc_text(doc)
 
 
 def _ents(doc: Doc) -> tuple:
@@ -1060,12 +1058,10 @@ def extract_quotes(doc: Doc, link: bool = True) -> list[Quote]:
     :mod:`nlp.instruments` is available. Never raises on unbalanced or stray quote marks.
     """
     doc.user_data[_ENTS_KEY] = tuple(doc.ents)
-    doc.user_data[_TEXT_KEY] = doc.text
     try:
         return _extract(doc, link)
     finally:
         doc.user_data.pop(_ENTS_KEY, None)
-        doc.user_data.pop(_TEXT_KEY, None)
 
 
 def _extract(doc: Doc, link: bool) -> list[Quote]:
