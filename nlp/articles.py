@@ -20,6 +20,7 @@ import gzip
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import tarfile
@@ -91,6 +92,17 @@ def decode(raw: bytes) -> tuple[str, list[str]]:
     """
     if not raw.strip():
         raise ReadError("empty input", stage="read")
+    wide = _wide_encoding(raw)
+    if wide:
+        try:
+            text = raw.decode(wide)
+        except UnicodeDecodeError as exc:
+            raise ReadError(f"looks like {wide} but byte {exc.start} is not: {exc.reason}",
+                            stage="decode") from None
+        text = text.lstrip("\ufeff")
+        if not text.strip():
+            raise ReadError("empty input", stage="read")
+        return text, [f"decoded as {wide}"]
     head = raw[:8192]
     if b"\x00" in head or _control_ratio(head) > 0.1:
         raise ReadError("binary content, not text", stage="decode")
@@ -103,6 +115,23 @@ def decode(raw: bytes) -> tuple[str, list[str]]:
     except UnicodeDecodeError:
         return raw.decode("cp1252", errors="replace"), [
             f"not valid UTF-8 ({where}) nor cp1252; undecodable bytes replaced"]
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """"utf-32" / "utf-16" for text with such a byte-order mark, "utf-16-le" / "utf-16-be" for
+    BOM-less UTF-16 (every other byte NUL, as Windows tools write it); None otherwise."""
+    if raw[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "utf-32"
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    head = raw[:4096]
+    if len(head) >= 16 and len(head) % 2 == 0:
+        even, odd = head[0::2], head[1::2]
+        if odd.count(0) >= 0.9 * len(odd) and even.count(0) == 0:
+            return "utf-16-le"
+        if even.count(0) >= 0.9 * len(even) and odd.count(0) == 0:
+            return "utf-16-be"
+    return None
 
 
 def _control_ratio(data: bytes) -> float:
@@ -221,6 +250,7 @@ def parse_html(text: str) -> dict:
     """Main text, title and date of an HTML page through trafilatura. Raises ReadError."""
     import trafilatura
 
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)  # its per-page notes are not ours to print
     out = trafilatura.extract(text, output_format="json", with_metadata=True,
                               include_comments=False, include_tables=False)
     if not out:
@@ -250,7 +280,8 @@ def parse_json_object(obj: object) -> dict:
     if not isinstance(body, str) or not body.strip():
         raise ReadError("JSON object without a non-empty `text`", stage="parse")
     published, published_time = parse_published(obj.get("published") or obj.get("date"))
-    fields = {"text": body.strip(), "title": obj.get("title"), "published": published,
+    body = _valid_unicode(body)
+    fields = {"text": body.strip(), "title": _valid_unicode(obj.get("title")), "published": published,
               "published_time": published_time, "url": obj.get("url"), "format": "jsonl",
               "author": obj.get("author")}
     tz = obj.get("timezone")
@@ -261,6 +292,13 @@ def parse_json_object(obj: object) -> dict:
         fields["dateline"] = dm.group(1).strip().upper()
     fields["timezone"] = tz or zone_for_city(fields.get("dateline"))
     return fields
+
+
+def _valid_unicode(value: object) -> object:
+    """A string with lone surrogates (``"\\ud800"`` in JSON) replaced by "?": they cannot be stored."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    return value
 
 
 def _zone_name(when: dt.datetime) -> str | None:

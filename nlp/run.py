@@ -122,6 +122,7 @@ def run_inputs(
         extractor = Extractor(use_causal_model, workers=workers, timeout=article_timeout,
                               max_chars=max_chars)
         seen: set[str] = set()
+        failed_ids: dict[str, ErrorRow] = {}  # articles of this run that became error rows
         for batch in _batches(iter(items), batch_size):
             errors = [x for x in batch if isinstance(x, ErrorRow)]
             articles = [x for x in batch if isinstance(x, Article)]
@@ -161,6 +162,21 @@ def run_inputs(
                 summary.errors += len(failed)
                 summary.articles -= len(failed)
                 errors.extend(failed)
+                saved = {r["article"]["id"] for r in records}
+                reasons = {(e.source, e.member): e for e in failed}
+                for a in todo:
+                    if a.id not in saved and (a.source, a.member) in reasons:
+                        failed_ids[a.id] = reasons[(a.source, a.member)]
+            # a copy of an article that became an error row is an error row too, not a duplicate
+            copies = [a for a in known if a.id in failed_ids]
+            if copies:
+                known = [a for a in known if a.id not in failed_ids]
+                summary.duplicates -= len(copies)
+                summary.errors += len(copies)
+                summary.articles -= len(copies)
+                errors.extend(ErrorRow(a.source, failed_ids[a.id].stage, f"same bytes as"
+                                       f" {failed_ids[a.id].source}: {failed_ids[a.id].reason}",
+                                       a.member) for a in copies)
             if known:
                 store.add_sources((a.id, a.source, a.member) for a in known)
             if errors:
@@ -300,7 +316,21 @@ def _import_prices(store: Store, paths: list[str | Path], summary: RunSummary) -
         total += report.rows
         store.save_errors([ErrorRow(str(problem.source), "prices", problem.reason, line=problem.line)
                            for problem in report.errors], summary.run_id)
+        # a repaired bar is stored, and says so: never a silent import
+        store.save_errors([_repair_note(p, note) for note in report.warnings], summary.run_id)
     return total
+
+
+def _repair_note(path: str | Path, note: str) -> ErrorRow:
+    """An ``errors`` row (stage ``prices``) for a warning such as ``f.csv:12: high 3 below low 4; ...``."""
+    import re
+
+    m = re.match(r"(?P<name>[^:]+):(?P<line>\d+): (?P<reason>.*)", note)
+    where = Path(path)
+    source = str(where / m["name"]) if m and where.is_dir() else str(where)
+    if m:
+        return ErrorRow(source, "prices", f"repaired: {m['reason']}", line=int(m["line"]))
+    return ErrorRow(source, "prices", f"note: {note}")
 
 
 def _check_records(store: Store, records: list[dict[str, Any]], summary: RunSummary,

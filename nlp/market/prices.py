@@ -171,7 +171,11 @@ def _read_rows(path: Path) -> list[list[str]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PriceFileError(path, None, f"not UTF-8 text ({exc.reason})") from exc
-    return list(csv.reader(io.StringIO(text, newline="")))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return list(reader)
+    except csv.Error as exc:  # NUL bytes, an unterminated quote at the end of a truncated file
+        raise PriceFileError(path, reader.line_num or None, f"not CSV: {exc}") from exc
 
 
 def parse_price_file(path: str | Path, symbol: str | None = None) -> PriceFile:
@@ -251,6 +255,8 @@ def parse_price_file(path: str | Path, symbol: str | None = None) -> PriceFile:
     seen: dict[tuple[str, str], tuple[int, PriceBar]] = {}
     skipped = 0
     symbols_in_column: set[str] = set()
+    last_date: dict[str, tuple[str, int]] = {}  # symbol -> (date, line) of its previous row
+    unordered: set[str] = set()
     date_header = header[fields["date"]].strip().lower()
     for line, cells in body:
         if len(cells) != width:
@@ -285,6 +291,13 @@ def parse_price_file(path: str | Path, symbol: str | None = None) -> PriceFile:
             # upstream glitches (Kaggle FOXA 2013-06-25): keep the close, drop the unusable range
             warnings.append(f"{path.name}:{line}: high {high} below low {low}; range dropped")
             values["high"] = values["low"] = None
+        elif high is not None and low is not None:
+            outside = [f"{name} {values[name]}" for name in ("open", "close")
+                       if values.get(name) is not None and not low <= values[name] <= high]
+            if outside:  # a bar whose open or close lies outside its own range: the range is wrong
+                warnings.append(f"{path.name}:{line}: {' and '.join(outside)} outside the range"
+                                f" {low}..{high}; range dropped")
+                values["high"] = values["low"] = None
         factor = values.pop("adjustment_factor", None)
         if factor and factor != 1.0 and not values.get("split"):
             values["split"] = round(1.0 / factor, 6)  # J-Quants: 0.5 on a 2-for-1 split
@@ -305,6 +318,12 @@ def parse_price_file(path: str | Path, symbol: str | None = None) -> PriceFile:
         if "source" in fields and cells[fields["source"]].strip():
             source = cells[fields["source"]].strip()
         bar = PriceBar(symbol=sym, date=date, source=source, **values)  # type: ignore[arg-type]
+        previous = last_date.get(sym)
+        if previous is not None and date < previous[0] and sym not in unordered:
+            unordered.add(sym)
+            warnings.append(f"{path.name}:{line}: {sym} {date} comes after {previous[0]} (line"
+                            f" {previous[1]}); dates out of order, bars sorted by date")
+        last_date[sym] = (date, line)
         key = (sym, date)
         if key in seen:
             first_line, first = seen[key]
@@ -388,6 +407,9 @@ def import_prices(store: Any, path: str | Path, symbol: str | None = None) -> Im
             parsed = parse_price_file(file, symbol)
         except PriceFileError as exc:
             report.errors.append(ImportProblem(exc.path, exc.line, exc.reason))
+            continue
+        except Exception as exc:  # noqa: BLE001  (a parser bug rejects this file, not the import)
+            report.errors.append(ImportProblem(str(file), None, f"unreadable: {type(exc).__name__}: {exc}"))
             continue
         store.replace_prices(bar.row() for bar in parsed.bars)
         report.files.append(str(file))
