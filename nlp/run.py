@@ -47,6 +47,7 @@ class RunSummary:
     prices_imported: int = 0
     facts: Counter = field(default_factory=Counter)
     verdicts: Counter = field(default_factory=Counter)
+    error_stages: Counter = field(default_factory=Counter)  # error rows of this run by stage
     seconds: float = 0.0
     status: str = "completed"
 
@@ -181,6 +182,7 @@ def run_inputs(
                 store.add_sources((a.id, a.source, a.member) for a in known)
             if errors:
                 store.save_errors(errors, summary.run_id)
+                summary.error_stages.update(e.stage for e in errors)
             if on_progress:
                 on_progress(summary.inputs, summary.articles)
     except BaseException:

@@ -98,6 +98,8 @@ def summary_table(summary) -> Table:
     table.add_row("  unchanged (already stored)", f"{summary.unchanged:,}")
     table.add_row("  duplicates (same bytes)", f"{summary.duplicates:,}")
     table.add_row("errors (see `errors` table)", f"{summary.errors:,}")
+    for stage, n in sorted(summary.error_stages.items(), key=lambda kv: -kv[1]):
+        table.add_row(f"  {stage}", f"{n:,}")
     if summary.prices_imported:
         table.add_row("price rows imported", f"{summary.prices_imported:,}")
     for key in ("instruments", "claims", "quotes", "causes"):
