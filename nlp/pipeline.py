@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import importlib
 import logging
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -123,9 +124,53 @@ def article_context(article: Article) -> dict[str, Any]:
             "dateline": article.dateline, "title": article.title}
 
 
+#: a run of non-blank characters longer than this is no word: it is cut into pieces of
+#: LONG_RUN_PIECE characters before tokenizing (the tokenizer's prefix and suffix search is
+#: quadratic in a token's length: 8,000 "(" took 29 s)
+LONG_RUN = 200
+LONG_RUN_PIECE = 100
+_LONG_RUN = re.compile(rf"\S{{{LONG_RUN + 1},}}")
+
+
+def tokenize(pipeline: Language, text: str) -> Doc:
+    """The Doc of ``text``: the pipeline's tokenizer, with over-long runs cut into plain pieces.
+
+    The Doc's text is always ``text`` exactly, so every offset still indexes the article.
+    """
+    runs = list(_LONG_RUN.finditer(text))
+    if not runs:
+        return pipeline.make_doc(text)
+    words: list[str] = []
+    spaces: list[bool] = []
+
+    def add(doc: Doc) -> None:
+        for t in doc:
+            words.append(t.text)
+            spaces.append(bool(t.whitespace_))
+
+    at = 0
+    for run in runs:
+        if run.start() > at:
+            add(pipeline.make_doc(text[at:run.start()]))
+        for a in range(run.start(), run.end(), LONG_RUN_PIECE):
+            words.append(text[a:min(a + LONG_RUN_PIECE, run.end())])
+            spaces.append(False)
+        at = run.end()
+        if at < len(text) and text[at] == " ":
+            spaces[-1] = True  # the run's trailing space, as the tokenizer would attach it
+            at += 1
+    if at < len(text):
+        add(pipeline.make_doc(text[at:]))
+    doc = Doc(pipeline.vocab, words=words, spaces=spaces)
+    if doc.text != text:  # cannot happen for the tokenizer's own pieces; never risk offsets
+        log.warning("long-run tokenizing changed the text; using the plain tokenizer")
+        return pipeline.make_doc(text)
+    return doc
+
+
 def make_doc(pipeline: Language, article: Article) -> Doc:
-    """A tokenised Doc carrying the article's context, ready for ``pipeline.pipe``."""
-    doc = pipeline.make_doc(article.text)
+    """A tokenised Doc carrying the article's context, ready for the components."""
+    doc = tokenize(pipeline, article.text)
     doc._.article = article_context(article)
     return doc
 
@@ -168,18 +213,18 @@ def extract_article(article: Article, pipeline: Language | None = None, *,
     pipeline = pipeline or shared_pipeline()
     pieces = split_text(article.text, piece_chars)
     if len(pieces) == 1:
-        return build_record(article, run_components(pipeline, make_doc(pipeline, article), timeout))
+        return build_record(article, process(pipeline, article, timeout))
     record = build_record(article, None)
     for start, end in pieces:
         part = dataclasses.replace(article, text=article.text[start:end])
-        doc = run_components(pipeline, make_doc(pipeline, part), timeout)
-        merge_piece(record, build_record(part, doc), start)
+        merge_piece(record, build_record(part, process(pipeline, part, timeout)), start)
     return record
 
 
-def run_components(pipeline: Language, doc: Doc, timeout: float | None = None) -> Doc:
-    """``pipeline(doc)`` component by component, within ``timeout`` seconds when given."""
-    with Deadline(timeout) as deadline:
+def process(pipeline: Language, article: Article, timeout: float | None = None) -> Doc:
+    """The processed Doc of ``article``: tokenizer, then each component, within ``timeout`` s."""
+    with Deadline(timeout, stage="tokenizer") as deadline:
+        doc = make_doc(pipeline, article)
         for name, component in pipeline.pipeline:
             deadline.stage = name
             doc = component(doc)

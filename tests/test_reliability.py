@@ -232,3 +232,20 @@ def test_a_run_over_1000_hostile_files_accounts_for_every_one(tmp_path: Path):
     sources = {r[0] for r in conn.execute("SELECT source FROM article_sources UNION SELECT source FROM errors")}
     assert sources == {str(p) for p in files}
     assert 300 < stored < 700  # the clean and lightly mutated copies are read as articles
+
+
+@pytest.mark.parametrize("text", [
+    "Apple" + "x" * 3000 + " rose 3 percent.",
+    "Shares " + "(" * 2000 + "IBM" + ")" * 2000 + " rose.",
+    "a  " + "$" * 500 + "  b\n" + "c" * 201,
+    "x" * 250,
+    "Shares of IBM ( IBM.N ) rose 2 percent.",
+])
+def test_long_runs_are_cut_before_the_tokenizer_and_offsets_hold(rules_pipeline, text):
+    from nlp.pipeline import LONG_RUN, tokenize
+
+    doc = tokenize(rules_pipeline, text)
+    assert doc.text == text
+    assert all(len(t.text) <= LONG_RUN for t in doc)
+    if len(text) < LONG_RUN:
+        assert [t.text for t in doc] == [t.text for t in rules_pipeline.make_doc(text)]
