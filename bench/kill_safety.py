@@ -1,12 +1,13 @@
 """Kill safety, measured: SIGKILL a run at random points, rerun, compare with a clean run.
 
-    python bench/kill_safety.py [--kills 20] [--n 300] [--seed 14] [--out DIR]
+    python bench/kill_safety.py [--kills 20] [--n 1000] [--max-delay 15] [--seed 14] [--out DIR]
 
 Input: the first N files of the seeded fuzz folder (``tests/fuzz_corpus.py``: clean and
 hostile articles) plus a ``prices/`` folder (the corpus prices), so articles, error rows,
 checks and prices are all written. A clean run writes ``clean.db``. Then ``newslink run`` on
 ``killed.db`` is started again and again and killed with SIGKILL after a random delay (uniform
-over the clean run's duration, loading included), ``--kills`` times; a final run completes.
+in 1..``--max-delay`` seconds, loading included, so kills fall while loading, importing prices,
+extracting and committing), ``--kills`` times, each run resuming the last; a final run completes.
 Prints each kill's delay and how many articles were stored at that point, then whether every
 table (articles, sources, instruments, claims, checks, quotes, causes, errors, prices; run ids
 and timestamps aside) is equal to the clean run's.
@@ -60,7 +61,8 @@ def stored(db: Path) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kills", type=int, default=20)
-    parser.add_argument("--n", type=int, default=300)
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--max-delay", type=float, default=15.0)
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--out", type=Path, default=None)
@@ -83,7 +85,7 @@ def main() -> int:
     print(f"clean run: {duration:.1f} s, {stored(clean)} articles")
     rng = random.Random(args.seed)
     for k in range(1, args.kills + 1):
-        delay = rng.uniform(0.5, duration)
+        delay = rng.uniform(1.0, args.max_delay)
         proc = subprocess.Popen(command(killed), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         try:
             proc.wait(timeout=delay)
