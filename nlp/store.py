@@ -125,7 +125,9 @@ CREATE TABLE IF NOT EXISTS claims (
     precision REAL,
     hedge TEXT,
     exchange TEXT,
-    after_hours INTEGER DEFAULT 0
+    after_hours INTEGER DEFAULT 0,
+    window_explicit INTEGER DEFAULT 0,
+    symbol_how TEXT
 );
 CREATE INDEX IF NOT EXISTS idx_claims_article ON claims(article_id);
 CREATE INDEX IF NOT EXISTS idx_claims_symbol ON claims(symbol);
@@ -238,8 +240,10 @@ END;
 CLAIM_COLUMNS = (
     "kind", "text", "start", "end", "subject", "symbol", "direction", "pct", "points", "bps",
     "level", "record", "period", "as_of", "window_start", "precision", "hedge", "exchange",
-    "after_hours",
+    "after_hours", "window_explicit", "symbol_how",
 )
+#: columns added to ``claims`` after its first release: (name, type), added to older databases
+ADDED_CLAIM_COLUMNS = (("window_explicit", "INTEGER DEFAULT 0"), ("symbol_how", "TEXT"))
 CHECK_COLUMNS = (
     "verdict", "basis", "claimed", "actual", "tolerance", "index_symbol", "index_move",
     "excess", "note",
@@ -311,6 +315,11 @@ class Store:
         return self.db.conn
 
     def ensure_schema(self) -> None:
+        existing = {r[1] for r in self.conn.execute("PRAGMA table_info(claims)")}
+        if existing:  # a database written by an older newslink: add the newer claim columns
+            for name, kind in ADDED_CLAIM_COLUMNS:
+                if name not in existing:
+                    self.conn.execute(f"ALTER TABLE claims ADD COLUMN {name} {kind}")
         self.conn.executescript(SCHEMA)
         self.conn.executescript(FTS_TRIGGERS)
         self.conn.commit()
@@ -428,6 +437,7 @@ class Store:
             row = {"id": pk, "article_id": aid, "claim_id": c["id"],
                    **{k: c.get(k) for k in CLAIM_COLUMNS}}
             row["after_hours"] = int(bool(row["after_hours"]))
+            row["window_explicit"] = int(bool(row["window_explicit"]))
             _insert(conn, "claims", row)
             if c.get("check"):
                 _insert(conn, "checks", check_row(pk, aid, c["check"]))
@@ -520,6 +530,7 @@ class Store:
             ):
                 claim = {"id": r["claim_id"], **{c: r[c] for c in CLAIM_COLUMNS}}
                 claim["after_hours"] = bool(claim["after_hours"])
+                claim["window_explicit"] = bool(claim["window_explicit"])
                 claim["check"] = json.loads(r["check_details"]) if r["has_check"] else None
                 record["claims"].append(claim)
             return record
@@ -545,6 +556,7 @@ class Store:
         for r in rows:
             claim = {"id": r["claim_id"], **{c: r[c] for c in CLAIM_COLUMNS}}
             claim["after_hours"] = bool(claim["after_hours"])
+            claim["window_explicit"] = bool(claim["window_explicit"])
             yield {"pk": r["id"], "article_id": r["article_id"], "claim": claim,
                    "article": {"published": r["published"], "published_time": r["published_time"],
                                "timezone": r["timezone"], "dateline": r["dateline"]}}

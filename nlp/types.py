@@ -98,6 +98,8 @@ class Claim:
     hedge: str | None = None  # "nearly", "about", "more than", ...
     exchange: str | None = None
     after_hours: bool = False
+    window_explicit: bool = False  # the text names the window (closed, this week, midday), not the default
+    symbol_how: str | None = None  # how the subject got its symbol: ric, exchange-tag, name, alias, coref
     check: dict[str, Any] | None = None  # filled by nlp.market.check
 
     def public(self) -> dict[str, Any]:

@@ -81,6 +81,7 @@ class Lexicon:
     hedges: tuple[tuple[str, ...], ...]  # longest first
     after_hours: frozenset[tuple[str, ...]]
     close_words: frozenset[str]
+    modals: frozenset[str]
     nonmarket_after: frozenset[str]
     nonmarket_before: frozenset[str]
     rank_objects: frozenset[str]
@@ -107,6 +108,7 @@ def lexicon() -> Lexicon:
         hedges=tuple(sorted((tuple(r["hedge"].split()) for r in _rows("hedges.csv")), key=len, reverse=True)),
         after_hours=frozenset(tuple(r["cue"].split()) for r in cues if r["kind"] == "after_hours"),
         close_words=frozenset(r["cue"] for r in cues if r["kind"] == "close"),
+        modals=frozenset(r["cue"] for r in cues if r["kind"] == "modal"),
         nonmarket_after=frozenset(r["word"] for r in nonmarket if r["where"] == "after"),
         nonmarket_before=frozenset(r["word"] for r in nonmarket if r["where"] == "before"),
         rank_objects=frozenset(r["word"] for r in nonmarket if r["where"] == "rank"),
@@ -210,6 +212,7 @@ class Subject:
     exchange: str | None = None
     kind: str = "sector"
     at: int | None = None  # where the sentence refers to it ("the index"), when not at start
+    how: str | None = None  # how the symbol was found: the mention's own (ric, name, ...) or coref
 
 
 @dataclass
@@ -262,8 +265,8 @@ def _inside_longer_name(doc: Doc, m: InstrumentMention) -> bool:
     return False
 
 
-def _subject_of(m: InstrumentMention, at: int | None = None) -> Subject:
-    return Subject(m.text, m.start, m.end, m.symbol, m.exchange, m.kind, at)
+def _subject_of(m: InstrumentMention, at: int | None = None, how: str | None = None) -> Subject:
+    return Subject(m.text, m.start, m.end, m.symbol, m.exchange, m.kind, at, how or m.how)
 
 
 def _skip_left(doc: Doc, i: int, floor: int) -> int:
@@ -393,7 +396,7 @@ def _unnamed_subject(tok: Token, index: MentionIndex) -> list[Subject]:
         m = index.last_before(tok.i, kinds, doc)
         if m is not None and lower in {"it", "its"} and _data_subject_between(doc, m, tok, index.by_token):
             return []  # 'Orders for durable goods rose 0.9 percent. In February, it fell 3.2 percent'
-        return [_subject_of(m, doc[min(tok.left_edge.i, tok.i)].idx)] if m else []
+        return [_subject_of(m, doc[min(tok.left_edge.i, tok.i)].idx, "coref")] if m else []
     if (lower in lex.sectors or tok.lemma_.lower() in lex.sectors) and lower not in lex.nonmarket_subjects:
         a, b = _noun_phrase(tok)
         span = doc[a:b]
@@ -921,14 +924,55 @@ def period_cue(anchor: Token, sent: Span, skip: range = range(0), move: bool = F
                     and not _in_other_clause(t, anchor, SUBJECT_PATH)):
                 best = (scope[t.i], t.lower_)
                 break
-    after_hours = any(
-        any(i in scope for i in range(s, e)) for s, e, _ in _phrases(sent, lex.after_hours)
-    )
+    if best is None and move:
+        year = _year_window(anchor, verb, sent, scope)
+        inherited = year or _sentence_window(anchor, verb, sent, skip)
+        if inherited:
+            best = (len(sent), inherited)
     closed = verb.lemma_.lower() in CLOSE_LEMMAS or verb.lower_ in lex.close_words
     session = any(lex.spans[p] == "session" and any(i in scope for i in range(s, e))
                   for s, e, p in _phrases(sent, lex.spans))
+    extended = _phrases(sent, lex.after_hours)
+    # 'fell 4 percent in extended trade', and 'Shares fell 4 percent, in extended trade after ...':
+    # anywhere in the sentence unless the move's own words keep it on the session ('closing down')
+    after_hours = any(any(i in scope for i in range(s, e)) for s, e, _ in extended) or (
+        bool(extended) and move and not closed and not session and best is None)
     span = None if best or session else span_cue(anchor, sent, scope)
     return PeriodCue(best[1] if best else None, after_hours, closed, span, session)
+
+
+def _year_window(anchor: Token, verb: Token, sent: Span, scope: dict[int, int]) -> str | None:
+    """'rising 15 percent in 2013' in a 2013 story: the year to date."""
+    published = (sent.doc._.article or {}).get("published") or ""
+    if not published[:4].isdigit():
+        return None
+    for t in sent:
+        if (t.i in scope and re.fullmatch(r"(19|20)\d\d", t.text) and t.head.lower_ == "in"
+                and t.head.head.i in {verb.i, anchor.i}):
+            if int(t.text) == int(published[:4]):
+                return "year to date"  # an earlier year is a past event: span_cue says 'unspecified'
+    return None
+
+
+def _sentence_window(anchor: Token, verb: Token, sent: Span, skip: range) -> str | None:
+    """A window said once for several moves: fronted ('For the week, the Dow rose 1.3 percent, the
+    S&P 500 advanced 1.4 percent') or on the first of conjoined clauses ('the Dow rose 1.3 percent
+    for the week and the S&P 500 1.4 percent')."""
+    lex = lexicon()
+    doc = sent.doc
+    head = verb
+    while head.dep_ == "conj" and head.head != head:
+        head = head.head
+    for start, end, phrase in _phrases(sent, lex.periods):
+        if any(i in skip for i in range(start, end)):
+            continue
+        if start <= sent.start + 1 and end <= anchor.i:  # 'For the week, ...', 'Over the quarter the Dow ...'
+            return lex.periods[phrase]
+        if head != verb:
+            root = next((t for t in doc[start:end] if not start <= t.head.i < end), doc[start])
+            if root.head == head or root.head.head == head:
+                return lex.periods[phrase]
+    return None
 
 
 @dataclass
@@ -1144,13 +1188,20 @@ def extract_claims(doc: Doc, article_ctx: dict[str, Any] | None = None) -> list[
         drafts.extend(changes)
         drafts.extend(record_drafts(sent, index))
         drafts.extend(level_drafts(sent, index, {d.anchor.i for d in changes} | {d.anchor.head.i for d in changes}))
-    drafts = _dedupe(drafts)
+    drafts = [d for d in _dedupe(drafts) if not _hypothetical(d)]
     when = time_anchors.ArticleTime.from_context(ctx, doc_text(doc))
     market = time_anchors.market_of(ctx.get("dateline"), ctx.get("timezone"))
     claims = [_finish(d, doc, when, market) for d in sorted(drafts, key=lambda d: (d.start, d.end))]
     for n, claim in enumerate(claims, 1):
         claim.id = f"c{n}"
     return claims
+
+
+def _hypothetical(d: Draft) -> bool:
+    """'the S&P 500 will finish 2012 at 1,450', 'shares could fall 10 percent': a forecast, no claim."""
+    verb = d.anchor if d.anchor.pos_ in {"VERB", "AUX"} else _clause_verb(d.anchor)
+    modals = lexicon().modals
+    return any(c.dep_ == "aux" and c.lower_ in modals for c in verb.children)
 
 
 def _dedupe(drafts: list[Draft]) -> list[Draft]:
@@ -1186,7 +1237,10 @@ def _finish(d: Draft, doc: Doc, when: ArticleTime | None, market: str | None) ->
         hedge=q.hedge if q else None,
         exchange=d.subject.exchange or market,
         after_hours=bool(d.cue and d.cue.after_hours),
+        symbol_how=d.subject.how if d.subject.symbol else None,
     )
+    cue = d.cue
+    claim.window_explicit = bool(cue and (cue.period or cue.closed or cue.session or cue.span))
     label = _period_label(d, claim)
     anchor = _anchor_for(d, label, claim.exchange, when, market)
     if anchor is not None:

@@ -231,6 +231,11 @@ def resolve(period: str, code: str, when: ArticleTime) -> Anchor:
         if last_day >= published:
             return Anchor("month", _iso(last_closed_session(code, when)), first_day.isoformat())
         return Anchor("month", _iso(session_on_or_before(code, last_day)), first_day.isoformat())
+    if period == "last quarter":
+        this_start = published.replace(month=3 * ((published.month - 1) // 3) + 1, day=1)
+        end = this_start - dt.timedelta(days=1)
+        start = end.replace(month=3 * ((end.month - 1) // 3) + 1, day=1)
+        return Anchor("quarter", _iso(session_on_or_before(code, end)), start.isoformat())
     if period == "this quarter":
         start = published.replace(month=3 * ((published.month - 1) // 3) + 1, day=1)
         return Anchor("quarter", _iso(last_closed_session(code, when)), start.isoformat())
