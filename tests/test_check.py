@@ -120,10 +120,16 @@ def test_sample_c3_intraday_although_close_to_close_differs(seed_prices):
     assert check["session"] == {"date": "2024-03-01", "low": 37050.0, "high": 38710.0,
                                 "close": 38380.0}
     assert "+4.10%" in check["note"]
-    # the same figure read as a close-to-close move is wrong
-    session = check_claim({**SAMPLE_CLAIMS["c3"], "period": "session"}, ARTICLE, seed_prices)
+    # the same figure read as a close-to-close move is wrong when the text says so ("closed") ...
+    session = check_claim({**SAMPLE_CLAIMS["c3"], "period": "session", "window_explicit": True},
+                          ARTICLE, seed_prices)
     assert session["verdict"] == "contradicted"
     assert session["actual"] == pytest.approx(4.0954, abs=1e-3)
+    # ... and only inconclusive when the session is the default reading: the range fits
+    implicit = check_claim({**SAMPLE_CLAIMS["c3"], "period": "session", "window_explicit": False},
+                           ARTICLE, seed_prices)
+    assert implicit["verdict"] == "inconclusive"
+    assert "the session range (a snapshot during the session) reading fits" in implicit["note"]
 
 
 def test_sample_equities_carry_index_move_and_excess(seed_prices, master):
@@ -208,8 +214,10 @@ CASES = [
     ("direction mismatch", claim(symbol="XYZ", pct=2.0, direction="down", precision=0.05), NY,
      "contradicted", "direction"),
     ("direction only", claim(symbol="ABC", direction="down"), NY, "supported", "direction down"),
-    ("wrong size", claim(symbol="XYZ", pct=2.2, direction="up", precision=0.05), NY,
-     "contradicted", None),
+    ("wrong size", claim(symbol="XYZ", pct=2.2, direction="up", precision=0.05, period="session",
+                         window_explicit=True), NY, "contradicted", None),
+    ("wrong size, window not said: the range fits", claim(symbol="XYZ", pct=2.2, direction="up",
+                                                          precision=0.05), NY, "inconclusive", "reading fits"),
     ("whole-number precision", claim(symbol="XYZ", pct=2, direction="up"), NY, "supported", None),
     ("nearly is looser", claim(symbol="XYZ", pct=2.2, direction="up", precision=0.05,
                                hedge="nearly"), NY, "supported", None),
@@ -229,9 +237,12 @@ CASES = [
     ("points", claim(symbol="^GSPC", points=14.59, direction="up"), NY, "supported", None),
     ("pre-close story is intraday", claim(symbol="XYZ", pct=2.8, direction="up", precision=0.05),
      ny("2013-03-05", "12:30:00"), "supported", "written before the close"),
-    ("post-close story is close-to-close",
+    ("post-close story that says 'closed' is close-to-close",
+     claim(symbol="XYZ", pct=2.8, direction="up", precision=0.05, window_explicit=True),
+     ny("2013-03-05", "17:30:00"), "contradicted", None),
+    ("post-close story without a window: an intraday snapshot fits",
      claim(symbol="XYZ", pct=2.8, direction="up", precision=0.05), ny("2013-03-05", "17:30:00"),
-     "contradicted", None),
+     "inconclusive", "session range"),
     ("ex-dividend, stored dividend", claim(symbol="XYZ", pct=1.98, direction="down",
                                            level=49.5, precision=0.005, as_of="2013-03-06"),
      NY, "supported", "ex-dividend"),

@@ -78,6 +78,8 @@ class Lexicon:
     record_mods: frozenset[tuple[str, ...]]
     record_heads: frozenset[str]
     record_since: frozenset[str]
+    record_distance: frozenset[str]
+    record_negated: frozenset[str]
     hedges: tuple[tuple[str, ...], ...]  # longest first
     after_hours: frozenset[tuple[str, ...]]
     close_words: frozenset[str]
@@ -105,6 +107,8 @@ def lexicon() -> Lexicon:
         record_mods=frozenset(tuple(r["cue"].split()) for r in record if r["role"] == "mod"),
         record_heads=frozenset(r["cue"] for r in record if r["role"] == "head"),
         record_since=frozenset(r["cue"] for r in record if r["role"] == "since"),
+        record_distance=frozenset(r["cue"] for r in record if r["role"] == "distance"),
+        record_negated=frozenset(r["cue"] for r in record if r["role"] == "negated"),
         hedges=tuple(sorted((tuple(r["hedge"].split()) for r in _rows("hedges.csv")), key=len, reverse=True)),
         after_hours=frozenset(tuple(r["cue"].split()) for r in cues if r["kind"] == "after_hours"),
         close_words=frozenset(r["cue"] for r in cues if r["kind"] == "close"),
@@ -932,13 +936,22 @@ def period_cue(anchor: Token, sent: Span, skip: range = range(0), move: bool = F
     closed = verb.lemma_.lower() in CLOSE_LEMMAS or verb.lower_ in lex.close_words
     session = any(lex.spans[p] == "session" and any(i in scope for i in range(s, e))
                   for s, e, p in _phrases(sent, lex.spans))
-    extended = _phrases(sent, lex.after_hours)
+    extended = _phrases(sent, lex.after_hours) or _phrases_before(sent, lex.after_hours)
     # 'fell 4 percent in extended trade', and 'Shares fell 4 percent, in extended trade after ...':
     # anywhere in the sentence unless the move's own words keep it on the session ('closing down')
     after_hours = any(any(i in scope for i in range(s, e)) for s, e, _ in extended) or (
         bool(extended) and move and not closed and not session and best is None)
     span = None if best or session else span_cue(anchor, sent, scope)
     return PeriodCue(best[1] if best else None, after_hours, closed, span, session)
+
+
+def _phrases_before(sent: Span, table) -> list[tuple[int, int, tuple[str, ...]]]:
+    """``_phrases`` of the sentence before ``sent`` in the same paragraph ('Intel also declined
+    after the bell. Intel slipped 1.5 percent to $22.02'), or []."""
+    doc = sent.doc
+    if sent.start == 0 or "\n" in doc[sent.start - 1].whitespace_ or "\n" in doc[sent.start - 1].text:
+        return []
+    return _phrases(doc[sent.start - 1].sent, table)
 
 
 def _year_window(anchor: Token, verb: Token, sent: Span, scope: dict[int, int]) -> str | None:
@@ -1028,6 +1041,21 @@ def _record_verb(head: Token) -> Token | None:
     return None
 
 
+def _not_a_record(sent: Span, start: int, verb: Token) -> bool:
+    """'6 percent below its all-time closing high', 'fallen 35 percent since its record high',
+    'has yet to surpass its record': a distance from the record, or none set."""
+    lex = lexicon()
+    doc = sent.doc
+    before = [t.lower_ for t in doc[max(sent.start, start - 4) : start]]
+    if any(w in lex.record_distance for w in before):
+        return True
+    if verb.lemma_.lower() in lex.record_negated and (
+            any(c.dep_ == "neg" for c in verb.children) or
+            any(t.lower_ in {"yet", "failed", "not", "never", "n't"} for t in doc[max(sent.start, verb.i - 3) : verb.i])):
+        return True
+    return False
+
+
 def record_drafts(sent: Span, index: MentionIndex) -> list[Draft]:
     """Record claims of a sentence ("rose to an all-time high", "closed at record highs")."""
     doc = sent.doc
@@ -1036,7 +1064,7 @@ def record_drafts(sent: Span, index: MentionIndex) -> list[Draft]:
         if head.dep_ in {"amod", "compound"} and head.head.lower_ not in lexicon().record_heads:
             continue  # 'record-high closings among their US peers' qualifies another noun
         verb = _record_verb(head)
-        if verb is None:
+        if verb is None or _not_a_record(sent, start, verb):
             continue
         subjects = subjects_of_verb(verb, index) if verb.dep_ not in SUBJECTS else []
         plural = head.lower_.endswith("s") and head.lower_ not in {"close"}

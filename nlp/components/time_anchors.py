@@ -207,6 +207,8 @@ def resolve(period: str, code: str, when: ArticleTime) -> Anchor:
     if period == "this week":
         return Anchor("week", _iso(session_on_or_before(code, published)), monday.isoformat())
     if period == "last week":
+        if published.weekday() >= 5:  # a weekend story's last week is the one that just ended
+            return Anchor(period, _iso(session_on_or_before(code, published)), monday.isoformat())
         end = monday - dt.timedelta(days=1)
         start = monday - dt.timedelta(days=7)
         return Anchor(period, _iso(session_on_or_before(code, end)), start.isoformat())

@@ -66,6 +66,21 @@ MAX_DIVIDEND_YIELD = 0.03
 #: Price levels match to half a unit of their last digit, or this share of the price.
 LEVEL_RELATIVE_TOLERANCE = 0.0005
 FLAT_PCT = 0.1
+#: A move that misses its band by less than twice its stated precision (at least this many
+#: percentage points) is a near miss (a preliminary close, the data's previous close):
+#: inconclusive, never contradicted. A move on the other side of zero is no near miss.
+NEAR_MISS_PCT = 0.05
+#: Index points: a miss of less than this many points, or this share of the stated figure.
+NEAR_MISS_POINTS = 2.0
+NEAR_MISS_POINTS_SHARE = 0.1
+#: A stated level within this share of the close (or of the session's range) is a near miss.
+NEAR_MISS_LEVEL = 0.005
+#: A stated price outside this ratio of the series' own price is another instrument's (or
+#: another currency's) price, unless a split explains it.
+LEVEL_RATIO_RANGE = (0.6, 1.6)
+#: How close a price ratio must come to a split ratio to be read as one (the data's
+#: split adjustment is rounded: Google's 2014 class-C split is 2.002-for-1).
+SPLIT_RATIO_TOLERANCE = 0.006
 
 
 @dataclass
@@ -126,8 +141,183 @@ def check_claim(claim: dict[str, Any], article: dict[str, Any], prices: PriceSou
     else:
         result = _verdict(UNVERIFIABLE, note=f"not a checkable statement (kind {kind!r} without "
                           "a figure)")
+    if result["verdict"] == CONTRADICTED and kind in ("change", "level"):
+        result = _careful(ctx, result)
     result["exchange"] = exchange
     return result
+
+
+# -- a careful checker: contradicted only when the article must be wrong -------------------
+
+
+def _careful(ctx: _Context, result: dict[str, Any]) -> dict[str, Any]:
+    """Re-judge a ``contradicted`` move or level as a careful person would.
+
+    ``contradicted`` stands only when the instrument is certain, the stated price is this
+    instrument's, the miss is clear and, when the text does not fix the window, no other plausible
+    reading (the session's range, the session before) fits. Otherwise: unverifiable (another
+    instrument's price) or inconclusive with the reading that fits. The first reading's numbers
+    stay in the check; ``readings`` lists the ones tried.
+    """
+    claim = ctx.claim
+    session = result.get("session") or {}
+    close = session.get("close")
+    level = claim.get("level")
+    why = result.get("note")
+    if level and close:
+        ratio = float(level) / close
+        if not LEVEL_RATIO_RANGE[0] <= ratio <= LEVEL_RATIO_RANGE[1]:
+            split = _split_ratio(ratio)
+            if split is None:
+                return _verdict(UNVERIFIABLE, claimed=result.get("claimed"), note=(
+                    f"stated price {_num(level)} is {ratio:.2f} times {ctx.symbol}'s close"
+                    f" {_num(close)} on {session.get('date')}: not this instrument's price"),
+                    readings=[result.get("basis")])
+            text = (f"stated level {_num(level)} matches the price before a later {_num(split)}-for-1"
+                    " split (the series is split-adjusted; ratio inferred)")
+            if _fits(result):
+                return {**result, "verdict": SUPPORTED, "split_factor": split,
+                        "note": _join(text, _without_level(why))}
+            if claim.get("kind") == "level":
+                close_enough = abs(ratio / split - 1.0) <= SPLIT_RATIO_TOLERANCE / 2
+                return {**result, "verdict": SUPPORTED if close_enough else INCONCLUSIVE,
+                        "split_factor": split, "note": text}
+    if claim.get("symbol_how") == "coref":
+        return {**result, "verdict": INCONCLUSIVE, "note": _join(
+            f"the instrument is inferred from {claim.get('subject')!r}, not named in the claim", why)}
+    near = _near_miss(result, level)
+    if near:
+        return {**result, "verdict": INCONCLUSIVE, "note": _join(f"near miss: {near}", why)}
+    explicit = claim.get("window_explicit", claim.get("period") is not None)
+    if not explicit and level and close and _after_close(ctx, session.get("date")):
+        low = session.get("low") if session.get("low") is not None else close
+        high = session.get("high") if session.get("high") is not None else close
+        lt = _level_tolerance(float(level))
+        if not low - lt <= float(level) <= high + lt:
+            return _verdict(UNVERIFIABLE, claimed=result.get("claimed"), note=(
+                f"stated price {_num(level)} lies outside the session's range {_num(low)}..{_num(high)}"
+                " in a story filed after the close: an extended-hours price the daily bars do not"
+                " show"), readings=[result.get("basis")])
+    # a claim made by hand (no window_explicit) fixes its window by naming a period
+    if not explicit:
+        for name, other in _other_readings(ctx, result):
+            if other["verdict"] == SUPPORTED:
+                return {**result, "verdict": INCONCLUSIVE, "readings": [result.get("basis"), name],
+                        "note": _join(f"the text does not fix the window: the {name} reading fits"
+                                      f" ({_reading_text(other)}), the {result.get('basis')} one does"
+                                      " not", why)}
+    return result
+
+
+def _fits(result: dict[str, Any]) -> bool:
+    band, actual = result.get("band"), result.get("actual")
+    if not band or actual is None:
+        return False
+    lo = -math.inf if band[0] is None else band[0]
+    hi = math.inf if band[1] is None else band[1]
+    return lo - 1e-9 <= actual <= hi + 1e-9
+
+
+def _without_level(note: str | None) -> str | None:
+    if not note:
+        return None
+    kept = [p for p in note.split("; ") if "stated level" not in p]
+    return "; ".join(kept) or None
+
+
+def _split_ratio(ratio: float) -> float | None:
+    """The split ratio (from COMMON_SPLITS, or 2.002) that ``ratio`` is, or None."""
+    for factor in (*COMMON_SPLITS, 2.002):
+        if abs(ratio / factor - 1.0) <= SPLIT_RATIO_TOLERANCE:
+            return factor
+    return None
+
+
+def _near_miss(result: dict[str, Any], level: float | None) -> str | None:
+    """What makes a contradicted result a near miss, or None when the miss is clear."""
+    claimed, actual, band = result.get("claimed"), result.get("actual"), result.get("band")
+    session = result.get("session") or {}
+    basis = result.get("basis") or ""
+    if band and actual is not None and claimed is not None and "points" not in basis:
+        lo = -math.inf if band[0] is None else band[0]
+        hi = math.inf if band[1] is None else band[1]
+        miss = lo - actual if actual < lo else actual - hi if actual > hi else 0.0
+        same_side = claimed * actual > 0 or abs(actual) < NEAR_MISS_PCT
+        tol = result.get("tolerance") or _half_unit(claimed)
+        if same_side and miss < max(NEAR_MISS_PCT, 2 * tol):
+            return f"the move {actual:+.2f}% is {miss:.2f} points outside the stated {claimed:+g}%"
+    if level is not None and session.get("close"):
+        close = session["close"]
+        low = session.get("low") if session.get("low") is not None else close
+        high = session.get("high") if session.get("high") is not None else close
+        gap = min(abs(float(level) - close), max(0.0, low - float(level), float(level) - high))
+        same_way = claimed is None or actual is None or claimed * actual > 0
+        if same_way and gap / close <= NEAR_MISS_LEVEL and (
+                claimed is None or not band or _fits(result)
+                or abs(float(level) - close) / close <= NEAR_MISS_LEVEL / 5):
+            return f"stated level {_num(level)} is {gap / close * 100:.2f}% from the session's prices"
+    if "points" in basis and claimed is not None and actual is not None and claimed * actual > 0:
+        if abs(actual - claimed) < max(NEAR_MISS_POINTS, NEAR_MISS_POINTS_SHARE * abs(claimed)):
+            return f"{actual:+.2f} points against the stated {claimed:+g}"
+    return None
+
+
+def _other_readings(ctx: _Context, result: dict[str, Any]):
+    """(name, result) of the other one-session readings of a move whose window the text leaves open."""
+    basis = result.get("basis") or ""
+    session = (result.get("session") or {}).get("date")
+    if not session or basis not in ("close-to-close", "intraday-range", "close-to-close-points",
+                                    "intraday-range-points", "close"):
+        return
+    i = ctx.series.index(session)
+    if i is None:
+        return
+    if ctx.claim.get("kind") == "level":
+        if basis == "close":
+            yield "session range", _check_level_on(ctx, i, "intraday")
+        return
+    if basis.startswith("close-to-close"):
+        yield "session range (a snapshot during the session)", _check_session_move(ctx, session, "intraday", "reading")
+    else:
+        yield "close-to-close", _check_session_move(ctx, session, "session", "reading")
+    if i > 1:
+        yield "previous session close-to-close", _check_session_move(ctx, ctx.series.dates[i - 1], "session", "reading")
+    if ctx.claim.get("pct") is None:
+        return
+    # a figure much larger than the day's may be the week's, the month's or the year's so far
+    day = dt.date.fromisoformat(session)
+    for name, kind, first in (("week-to-date", "week", day - dt.timedelta(days=day.weekday())),
+                              ("month-to-date", "month", day.replace(day=1)),
+                              ("year-to-date", "year-to-date", day.replace(month=1, day=1))):
+        yield name, _check_window_move(ctx, kind, first.isoformat(), session)
+
+
+def _after_close(ctx: _Context, date: str | None) -> bool:
+    """Whether the article was published after the close of session ``date`` (needs its time)."""
+    if ctx.published_at is None or ctx.calendar is None or not date or not ctx.calendar.covers(date):
+        return False
+    times = ctx.calendar.open_close(date)
+    return times is not None and ctx.published_at >= times[1]
+
+
+def _check_level_on(ctx: _Context, i: int, basis: str) -> dict[str, Any]:
+    series, level = ctx.series, float(ctx.claim["level"])
+    lt = _level_tolerance(level)
+    close = series.close[i]
+    low = series.low[i] if series.low[i] is not None else close
+    high = series.high[i] if series.high[i] is not None else close
+    fits = low - lt <= level <= high + lt if basis == "intraday" else abs(level - close) <= lt
+    return _verdict(SUPPORTED if fits else CONTRADICTED, basis="intraday-range" if basis == "intraday"
+                    else "close", claimed=level, actual=close, session=_bar(series, i))
+
+
+def _reading_text(result: dict[str, Any]) -> str:
+    session = result.get("session") or {}
+    if result.get("actual") is not None and "range" in (result.get("basis") or ""):
+        return f"{session.get('date')}: range {_num(session.get('low') or 0)}..{_num(session.get('high') or 0)}"
+    if result.get("actual") is not None:
+        return f"{session.get('date')}: {result['actual']:+.2f}"
+    return str(session.get("date"))
 
 
 # -- shared helpers ---------------------------------------------------------------------
@@ -612,6 +802,16 @@ def _check_level(ctx: _Context) -> dict[str, Any]:
 def _record_scope(wording: str, date: str) -> tuple[str | None, str]:
     """(first day of the history the record is about or None for all of it, description)."""
     day = dt.date.fromisoformat(date)
+    m = re.search(r"since (?:(?:early|late|mid)[- ])?([a-z]+)(?: (\d{1,2})\b)?", wording)
+    month = _MONTHS.get(m.group(1)[:3]) if m and m.group(1) in _MONTH_NAMES else None
+    if month and not re.match(r"[\s\d,]*\d{4}", wording[m.end():]):
+        # 'highest close since September 14': the latest such day before the record's
+        year = day.year if (month, int(m.group(2) or 1)) < (day.month, day.day) else day.year - 1
+        if m.group(2):
+            first = dt.date(year, month, int(m.group(2))) + dt.timedelta(days=1)
+        else:
+            first = (dt.date(year, month, 28) + dt.timedelta(days=4)).replace(day=1)
+        return first.isoformat(), m.group(0)
     m = re.search(r"since (?:(?:early|late|mid)[- ])?(?:([a-z]+) (?:(\d{1,2}),? )?)?(\d{4})", wording)
     if m:
         # "highest since 2007": nothing higher after that period (the last higher value lies in it)
@@ -639,6 +839,9 @@ def _record_scope(wording: str, date: str) -> tuple[str | None, str]:
 
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MONTH_NAMES = frozenset({"january", "february", "march", "april", "may", "june", "july", "august",
+                          "september", "october", "november", "december", "jan", "feb", "mar",
+                          "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
             "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
             "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
