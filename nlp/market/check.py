@@ -70,6 +70,15 @@ FLAT_PCT = 0.1
 #: percentage points) is a near miss (a preliminary close, the data's previous close):
 #: inconclusive, never contradicted. A move on the other side of zero is no near miss.
 NEAR_MISS_PCT = 0.05
+#: A contradicted move must miss by more than this many percentage points and this share of
+#: the stated figure (or go the other way): smaller misses are inconclusive. One session's move
+#: is measured between two known closes; a week's, a month's or a year's has fuzzier ends (which
+#: close, a figure taken during the session), so it needs a wider miss.
+CLEAR_MISS_PCT = 0.1
+CLEAR_MISS_SHARE = 0.05
+CLEAR_MISS_WINDOW_PCT = 0.5
+CLEAR_MISS_WINDOW_SHARE = 0.25
+ONE_SESSION_BASES = frozenset({"close-to-close", "intraday-range"})
 #: Index points: a miss of less than this many points, or this share of the stated figure.
 NEAR_MISS_POINTS = 2.0
 NEAR_MISS_POINTS_SHARE = 0.1
@@ -143,6 +152,8 @@ def check_claim(claim: dict[str, Any], article: dict[str, Any], prices: PriceSou
                           "a figure)")
     if result["verdict"] == CONTRADICTED and kind in ("change", "level"):
         result = _careful(ctx, result)
+    elif result["verdict"] == CONTRADICTED and kind == "record":
+        result = _careful_record(ctx, result)
     result["exchange"] = exchange
     return result
 
@@ -188,6 +199,9 @@ def _careful(ctx: _Context, result: dict[str, Any]) -> dict[str, Any]:
     near = _near_miss(result, level)
     if near:
         return {**result, "verdict": INCONCLUSIVE, "note": _join(f"near miss: {near}", why)}
+    unclear = _unclear_miss(result)
+    if unclear:
+        return {**result, "verdict": INCONCLUSIVE, "note": _join(f"not clearly wrong: {unclear}", why)}
     explicit = claim.get("window_explicit", claim.get("period") is not None)
     if not explicit and level and close and _after_close(ctx, session.get("date")):
         low = session.get("low") if session.get("low") is not None else close
@@ -206,6 +220,34 @@ def _careful(ctx: _Context, result: dict[str, Any]) -> dict[str, Any]:
                         "note": _join(f"the text does not fix the window: the {name} reading fits"
                                       f" ({_reading_text(other)}), the {result.get('basis')} one does"
                                       " not", why)}
+    return result
+
+
+def _unclear_miss(result: dict[str, Any]) -> str | None:
+    """Why a pct move's miss is too small to call the article wrong, or None when it is clear."""
+    claimed, actual, band = result.get("claimed"), result.get("actual"), result.get("band")
+    if claimed is None or actual is None or not band or "points" in (result.get("basis") or ""):
+        return None
+    if claimed * actual <= 0 and abs(actual) >= NEAR_MISS_PCT:
+        return None  # the other way: clear
+    lo = -math.inf if band[0] is None else band[0]
+    hi = math.inf if band[1] is None else band[1]
+    miss = lo - actual if actual < lo else actual - hi if actual > hi else 0.0
+    if result.get("basis") in ONE_SESSION_BASES:
+        clear = max(CLEAR_MISS_PCT, CLEAR_MISS_SHARE * abs(claimed))
+    else:
+        clear = max(CLEAR_MISS_WINDOW_PCT, CLEAR_MISS_WINDOW_SHARE * abs(claimed))
+    if miss <= clear:
+        return f"{actual:+.2f}% against the stated {claimed:+g}%, a miss of {miss:.2f} points"
+    return None
+
+
+def _careful_record(ctx: _Context, result: dict[str, Any]) -> dict[str, Any]:
+    """A contradicted record: inconclusive when the instrument is inferred, not named."""
+    why = result.get("note")
+    if ctx.claim.get("symbol_how") == "coref":
+        return {**result, "verdict": INCONCLUSIVE, "note": _join(
+            f"the instrument is inferred from {ctx.claim.get('subject')!r}, not named in the claim", why)}
     return result
 
 
