@@ -79,6 +79,12 @@ CLEAR_MISS_SHARE = 0.05
 CLEAR_MISS_WINDOW_PCT = 0.5
 CLEAR_MISS_WINDOW_SHARE = 0.25
 ONE_SESSION_BASES = frozenset({"close-to-close", "intraday-range"})
+#: A move the text does not date that is this many times larger than anything the session did
+#: (its range from the previous close) is about another period, not a wrong report of this one.
+OUT_OF_SCALE = 1.5
+#: The same, for a move whose window the text names: it takes a far larger figure (a window
+#: word read from a parenthetical, 'including a nearly 8 percent rise on Monday').
+OUT_OF_SCALE_EXPLICIT = 3.0
 #: Index points: a miss of less than this many points, or this share of the stated figure.
 NEAR_MISS_POINTS = 2.0
 NEAR_MISS_POINTS_SHARE = 0.1
@@ -213,6 +219,9 @@ def _careful(ctx: _Context, result: dict[str, Any]) -> dict[str, Any]:
                 " in a story filed after the close: an extended-hours price the daily bars do not"
                 " show"), readings=[result.get("basis")])
     # a claim made by hand (no window_explicit) fixes its window by naming a period
+    scale = _out_of_scale(ctx, result, OUT_OF_SCALE_EXPLICIT if explicit else OUT_OF_SCALE)
+    if scale:
+        return {**result, "verdict": INCONCLUSIVE, "note": _join(scale, why)}
     if not explicit:
         for name, other in _other_readings(ctx, result):
             if other["verdict"] == SUPPORTED:
@@ -249,6 +258,29 @@ def _careful_record(ctx: _Context, result: dict[str, Any]) -> dict[str, Any]:
         return {**result, "verdict": INCONCLUSIVE, "note": _join(
             f"the instrument is inferred from {ctx.claim.get('subject')!r}, not named in the claim", why)}
     return result
+
+
+def _out_of_scale(ctx: _Context, result: dict[str, Any], factor: float = OUT_OF_SCALE) -> str | None:
+    """Why an undated one-session move is about another period (far beyond the session), or None."""
+    basis, session, ref = result.get("basis") or "", result.get("session") or {}, result.get("reference") or {}
+    claimed = result.get("claimed")
+    prev, close = ref.get("close"), session.get("close")
+    if claimed is None or not prev or not close or basis not in (*ONE_SESSION_BASES, "close-to-close-points",
+                                                                 "intraday-range-points"):
+        return None
+    low = session.get("low") if session.get("low") is not None else close
+    high = session.get("high") if session.get("high") is not None else close
+    if "points" in basis:
+        reach = max(abs(low - prev), abs(high - prev), abs(close - prev))
+        unit = " points"
+    else:
+        reach = max(abs(_pct(low, prev)), abs(_pct(high, prev)), abs(_pct(close, prev)), 0.5)
+        unit = "%"
+    if abs(claimed) > factor * reach:
+        return (f"the stated {abs(claimed):g}{unit} is far beyond anything the session of"
+                f" {session.get('date')} did (at most {reach:.2f}{unit}): the text is about"
+                " another period")
+    return None
 
 
 def _fits(result: dict[str, Any]) -> bool:
