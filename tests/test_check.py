@@ -327,3 +327,54 @@ def test_open_band_is_json_safe(us_prices):
                               hedge="more than"), NY, us_prices)
     assert check["band"] == [0.5, None]
     json.dumps(check, allow_nan=False)
+
+
+# -- the careful checker (issue 11): contradicted only when the article must be wrong ----------
+
+EXPLICIT = {"period": "session", "window_explicit": True}
+CAREFUL_CASES = [
+    ("another instrument's price", claim(symbol="XYZ", pct=2.0, direction="up", level=268.46,
+                                         precision=0.05, **EXPLICIT), NY, "unverifiable",
+     "not this instrument's price"),
+    ("a level from before a split, the data's ratio rounded", claim(
+        kind="level", symbol="ABC", level=78.09, as_of="2013-03-05", **EXPLICIT), NY,
+     "supported", "split (the series is split-adjusted; ratio inferred)"),
+    ("an inferred instrument", claim(symbol="XYZ", pct=4.0, direction="up", precision=0.5,
+                                     symbol_how="coref", subject="its shares", **EXPLICIT), NY,
+     "inconclusive", "inferred from 'its shares'"),
+    ("a preliminary close: near miss", claim(symbol="^GSPC", pct=0.93, direction="up",
+                                            level=1539.79, precision=0.005, **EXPLICIT), NY,
+     "inconclusive", "near miss"),
+    ("a miss that is not clear", claim(symbol="XYZ", pct=2.08, direction="up", precision=0.005,
+                                       **EXPLICIT), NY, "inconclusive", "not clearly wrong"),
+    ("a clear miss stays contradicted", claim(symbol="XYZ", pct=2.6, direction="up",
+                                              precision=0.05, **EXPLICIT), NY, "contradicted", None),
+    ("the other way stays contradicted", claim(symbol="XYZ", pct=2.0, direction="down",
+                                               precision=0.05, **EXPLICIT), NY, "contradicted",
+     "direction differs"),
+    ("far beyond the session: another period", claim(symbol="XYZ", pct=40.0, direction="up",
+                                                     precision=0.5, **EXPLICIT), NY,
+     "inconclusive", "far beyond anything the session"),
+    ("a price outside the range after the close: extended hours",
+     claim(symbol="XYZ", pct=3.5, direction="up", level=51.75, precision=0.05),
+     ny("2013-03-05", "17:30:00"), "unverifiable", "extended-hours price"),
+]
+
+
+@pytest.mark.parametrize("case_id, c, article, verdict, fragment", CAREFUL_CASES,
+                         ids=[x[0] for x in CAREFUL_CASES])
+def test_careful_verdicts(case_id, c, article, verdict, fragment, us_prices):
+    check = check_claim(c, article, us_prices)
+    assert check["verdict"] == verdict, check
+    if fragment:
+        assert fragment in (check["note"] or ""), check
+
+
+def test_records_since_a_day_without_a_year():
+    from nlp.market.check import _record_scope
+
+    assert _record_scope("highest close since september 14", "2013-01-02") == (
+        "2012-09-15", "since september 14")
+    assert _record_scope("lowest level since april 22", "2013-06-25") == ("2013-04-23", "since april 22")
+    assert _record_scope("highest since december 20, 2011", "2013-01-02")[0] == "2011-12-21"
+    assert _record_scope("highest since 2007", "2013-01-02")[0] == "2008-01-01"

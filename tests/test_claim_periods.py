@@ -159,8 +159,14 @@ def test_undated_window_is_unverifiable(period):
     assert check["claimed"] == 18.5
 
 
-def test_same_move_on_a_session_is_contradicted():
-    assert check_claim(claim(period="session"), NY, PRICES)["verdict"] == "contradicted"
+def test_same_move_on_a_quiet_session_is_about_another_period():
+    # 18.5% against a session that moved 0.45%: no report of that session would say so (issue 11)
+    check = check_claim(claim(period="session"), NY, PRICES)
+    assert check["verdict"] == "inconclusive"
+    assert "far beyond anything the session" in check["note"]
+    # a session that did move that far is checked as that session's move
+    big = MemoryPrices([bar("XYZ", "2012-10-23", 100.0), bar("XYZ", "2012-10-24", 110.0)])
+    assert check_claim(claim(period="session"), NY, big)["verdict"] == "contradicted"
 
 
 def test_resolved_last_week_is_that_week():

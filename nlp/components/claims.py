@@ -939,8 +939,8 @@ def period_cue(anchor: Token, sent: Span, skip: range = range(0), move: bool = F
     extended = _phrases(sent, lex.after_hours) or _phrases_before(sent, lex.after_hours)
     # 'fell 4 percent in extended trade', and 'Shares fell 4 percent, in extended trade after ...':
     # anywhere in the sentence unless the move's own words keep it on the session ('closing down')
-    after_hours = any(any(i in scope for i in range(s, e)) for s, e, _ in extended) or (
-        bool(extended) and move and not closed and not session and best is None)
+    after_hours = not closed and (any(any(i in scope for i in range(s, e)) for s, e, _ in extended) or (
+        bool(extended) and move and not session and best is None))  # 'after closing up 1 percent': the session
     span = None if best or session else span_cue(anchor, sent, scope)
     return PeriodCue(best[1] if best else None, after_hours, closed, span, session)
 
@@ -961,7 +961,7 @@ def _year_window(anchor: Token, verb: Token, sent: Span, scope: dict[int, int]) 
         return None
     for t in sent:
         if (t.i in scope and re.fullmatch(r"(19|20)\d\d", t.text) and t.head.lower_ == "in"
-                and t.head.head.i in {verb.i, anchor.i}):
+                and t.head.head.i in {verb.i, anchor.i, verb.head.i}):
             if int(t.text) == int(published[:4]):
                 return "year to date"  # an earlier year is a past event: span_cue says 'unspecified'
     return None
