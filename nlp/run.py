@@ -48,6 +48,7 @@ class RunSummary:
     facts: Counter = field(default_factory=Counter)
     verdicts: Counter = field(default_factory=Counter)
     error_stages: Counter = field(default_factory=Counter)  # error rows of this run by stage
+    bases: Counter = field(default_factory=Counter)  # (verdict, basis) of this run's checks
     seconds: float = 0.0
     status: str = "completed"
 
@@ -353,6 +354,7 @@ def _check_records(store: Store, records: list[dict[str, Any]], summary: RunSumm
         for c in r["claims"]:
             if c.get("check"):
                 summary.verdicts[c["check"]["verdict"]] += 1
+                summary.bases[(c["check"]["verdict"], c["check"].get("basis") or "no basis")] += 1
     return kept, errors
 
 

@@ -106,6 +106,9 @@ def summary_table(summary) -> Table:
         table.add_row(key, f"{summary.facts.get(key, 0):,}")
     for verdict, n in sorted(summary.verdicts.items()):
         table.add_row(f"  checks {verdict}", f"{n:,}")
+        bases = sorted(((b, k) for (v, b), k in summary.bases.items() if v == verdict), key=lambda x: -x[1])
+        if bases and verdict != "unverifiable":
+            table.add_row("", ", ".join(f"{b} {k:,}" for b, k in bases[:4]))
     table.add_row("time", f"{summary.seconds:.1f} s ({summary.articles_per_second:.1f} articles/s)")
     return table
 
