@@ -29,23 +29,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
 from fuzz_corpus import write_fuzz_corpus  # noqa: E402
+from nlp.store import CONTENT_TABLES, content_snapshot  # noqa: E402
 
-VOLATILE = {"run_id", "checked_at"}
-TABLES = ("articles", "article_sources", "instruments", "claims", "checks", "quotes", "causes",
-          "errors", "prices")
-
-
-def snapshot(db: Path) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(db)
-    out = {}
-    for t in TABLES:
-        cols = [r[1] for r in conn.execute(f"PRAGMA table_info({t})") if r[1] not in VOLATILE]
-        out[t] = sorted(conn.execute(f"SELECT {', '.join(repr(c) for c in cols)} FROM {t}").fetchall(),
-                        key=repr)
-    conn.close()
-    return out
+TABLES = CONTENT_TABLES
 
 
 def stored(db: Path) -> int:
@@ -96,7 +85,7 @@ def main() -> int:
             note = "killed"
         print(f"  kill {k:2d}: after {delay:5.1f} s, {note}; {stored(killed)} articles stored")
     subprocess.run(command(killed), check=True, capture_output=True, env=env)
-    a, b = snapshot(clean), snapshot(killed)
+    a, b = content_snapshot(clean), content_snapshot(killed)
     same = {t: a[t] == b[t] for t in TABLES}
     for t in TABLES:
         print(f"  {t:16s} {len(a[t]):6d} rows clean, {len(b[t]):6d} after kills: {'equal' if same[t] else 'DIFFERENT'}")

@@ -278,6 +278,29 @@ class ErrorRow:
         return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
+#: The tables that hold what a run found, and the columns that say only which run wrote a row.
+CONTENT_TABLES = ("articles", "article_sources", "instruments", "claims", "checks", "quotes", "causes",
+                  "errors", "prices")
+RUN_COLUMNS = frozenset({"run_id", "checked_at"})
+
+
+def content_snapshot(path: str | Path, tables: Iterable[str] = CONTENT_TABLES) -> dict[str, list[tuple]]:
+    """Every row of ``tables`` in the database at ``path``, sorted, without run ids and check times.
+
+    Two databases with equal snapshots hold the same facts, whichever runs wrote them.
+    """
+    conn = sqlite3.connect(path)
+    try:
+        out = {}
+        for t in tables:
+            cols = [r[1] for r in conn.execute(f"PRAGMA table_info({t})") if r[1] not in RUN_COLUMNS]
+            out[t] = sorted(conn.execute(f"SELECT {', '.join(repr(c) for c in cols)} FROM {t}").fetchall(),
+                            key=repr)
+        return out
+    finally:
+        conn.close()
+
+
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 

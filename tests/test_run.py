@@ -19,25 +19,15 @@ from conftest import SAMPLE
 from test_articles import REUTERS_MEMBER, hostile_folder
 from nlp.cli import app
 from nlp.run import run_inputs
-from nlp.store import Store
+from nlp.store import CONTENT_TABLES, Store, content_snapshot
 
 pytestmark = pytest.mark.model
 
-#: Columns that legitimately differ between two runs (which run wrote a row, when).
-VOLATILE = {"run_id", "checked_at"}
-TABLES = ("articles", "article_sources", "instruments", "claims", "checks", "quotes", "causes",
-          "errors", "prices")
+TABLES = CONTENT_TABLES
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(db)
-    out = {}
-    for t in TABLES:
-        cols = [r[1] for r in conn.execute(f"PRAGMA table_info({t})") if r[1] not in VOLATILE]
-        out[t] = sorted(conn.execute(f"SELECT {', '.join(repr(c) for c in cols)} FROM {t}").fetchall(),
-                        key=repr)
-    conn.close()
-    return out
+    return content_snapshot(db)
 
 
 def reuters_tar(path: Path, n: int) -> Path:
