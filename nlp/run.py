@@ -10,6 +10,7 @@ articles and the next run carries on where it stopped.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -115,14 +116,15 @@ def run_inputs(
     price_paths = list(prices or []) + inner_prices
     # one price cache for the whole run: prices are imported first and do not change after
     price_source = StorePrices(store)
+    # no process or model is started until the first article needs one
+    extractor = Extractor(use_causal_model, workers=workers, timeout=article_timeout,
+                          max_chars=max_chars)
     try:
         if price_paths:
             summary.prices_imported = _import_prices(store, price_paths, summary)
         items = read_inputs(paths, skip=[PRICE_FOLDER] if inner_prices else [])
         if limit is not None:
             items = islice(items, limit)
-        extractor = Extractor(use_causal_model, workers=workers, timeout=article_timeout,
-                              max_chars=max_chars)
         seen: set[str] = set()
         failed_ids: dict[str, ErrorRow] = {}  # articles of this run that became error rows
         for batch in _batches(iter(items), batch_size):
@@ -192,8 +194,7 @@ def run_inputs(
         store.finish_run(summary.run_id, summary.counts(), status="failed")
         raise
     finally:
-        if "extractor" in locals():
-            extractor.close()
+        extractor.close()
     summary.seconds = time.perf_counter() - started
     store.finish_run(summary.run_id, summary.counts())
     return summary
@@ -277,7 +278,7 @@ class Extractor:
 
         if self._pool is None:
             self._pool = self._new_pool()
-        chunk = max(1, min(8, len(articles) // (self.workers * 2) or 1))
+        chunk = max(1, min(8, len(articles) // (self.workers * 2)))
         try:
             outcomes = list(self._pool.map(workers.extract_in_worker, articles,
                                            [self.timeout] * len(articles),
@@ -294,7 +295,7 @@ class Extractor:
 
         from nlp import workers
 
-        for attempt in range(2):
+        for _ in range(2):
             if self._pool is None:
                 self._pool = self._new_pool()
             try:
@@ -326,8 +327,6 @@ def _import_prices(store: Store, paths: list[str | Path], summary: RunSummary) -
 
 def _repair_note(path: str | Path, note: str) -> ErrorRow:
     """An ``errors`` row (stage ``prices``) for a warning such as ``f.csv:12: high 3 below low 4; ...``."""
-    import re
-
     m = re.match(r"(?P<name>[^:]+):(?P<line>\d+): (?P<reason>.*)", note)
     where = Path(path)
     source = str(where / m["name"]) if m and where.is_dir() else str(where)
@@ -336,20 +335,30 @@ def _repair_note(path: str | Path, note: str) -> ErrorRow:
     return ErrorRow(source, "prices", f"note: {note}")
 
 
-def _check_records(store: Store, records: list[dict[str, Any]], summary: RunSummary,
-                   prices: StorePrices) -> tuple[list[dict[str, Any]], list[ErrorRow]]:
-    """Check the records' claims; a record whose check raises becomes an error row (stage check)."""
+def _batch_or_each(records: list[dict[str, Any]], stage: str,
+                   action: Callable[[list[dict[str, Any]]], Any]
+                   ) -> tuple[list[dict[str, Any]], list[ErrorRow]]:
+    """``action`` on the whole batch; if it raises, on each record alone, so that only the
+    records it fails on are lost, each as an error row of ``stage``. Returns (kept, errors)."""
     try:
-        check_records(store, records, prices=prices)
-        kept, errors = records, []
+        action(records)
+        return records, []
     except Exception:  # noqa: BLE001  (find the article that fails, keep the rest)
         kept, errors = [], []
         for r in records:
             try:
-                check_records(store, [r], prices=prices)
+                action([r])
                 kept.append(r)
             except Exception as exc:  # noqa: BLE001
-                errors.append(_record_error(r, "check", exc))
+                errors.append(_record_error(r, stage, exc))
+        return kept, errors
+
+
+def _check_records(store: Store, records: list[dict[str, Any]], summary: RunSummary,
+                   prices: StorePrices) -> tuple[list[dict[str, Any]], list[ErrorRow]]:
+    """Check the records' claims; a record whose check raises becomes an error row (stage check)."""
+    kept, errors = _batch_or_each(records, "check",
+                                  lambda batch: check_records(store, batch, prices=prices))
     for r in kept:
         for c in r["claims"]:
             if c.get("check"):
@@ -361,18 +370,8 @@ def _check_records(store: Store, records: list[dict[str, Any]], summary: RunSumm
 def _save_records(store: Store, records: list[dict[str, Any]], run_id: int | None,
                   version: str) -> tuple[list[dict[str, Any]], list[ErrorRow]]:
     """Store the records in one transaction; if it fails, one by one (stage store)."""
-    try:
-        store.save_records(records, run_id=run_id, pipeline_version=version)
-        return records, []
-    except Exception:  # noqa: BLE001  (one unstorable record must not lose the batch)
-        kept, errors = [], []
-        for r in records:
-            try:
-                store.save_records([r], run_id=run_id, pipeline_version=version)
-                kept.append(r)
-            except Exception as exc:  # noqa: BLE001
-                errors.append(_record_error(r, "store", exc))
-        return kept, errors
+    return _batch_or_each(records, "store", lambda batch: store.save_records(
+        batch, run_id=run_id, pipeline_version=version))
 
 
 def _record_error(record: dict[str, Any], stage: str, exc: Exception) -> ErrorRow:

@@ -900,7 +900,8 @@ def period_cue(anchor: Token, sent: Span, skip: range = range(0), move: bool = F
     scope = {i: d for i, d in _scope(anchor).items() if i not in skip}
     best: tuple[int, str] | None = None
     rolling = trailing_window(anchor, sent, scope)
-    for start, end, phrase in _phrases(sent, lex.periods):
+    periods = _phrases(sent, lex.periods)
+    for start, end, phrase in periods:
         if rolling and rolling[0] < end and start < rolling[1]:
             continue
         root = next(t for t in sent.doc[start:end] if not start <= t.head.i < end or t.head == t)
@@ -930,7 +931,7 @@ def period_cue(anchor: Token, sent: Span, skip: range = range(0), move: bool = F
                 break
     if best is None and move:
         year = _year_window(anchor, verb, sent, scope)
-        inherited = year or _sentence_window(anchor, verb, sent, skip)
+        inherited = year or _sentence_window(anchor, verb, sent, skip, periods)
         if inherited:
             best = (len(sent), inherited)
     closed = verb.lemma_.lower() in CLOSE_LEMMAS or verb.lower_ in lex.close_words
@@ -967,16 +968,17 @@ def _year_window(anchor: Token, verb: Token, sent: Span, scope: dict[int, int]) 
     return None
 
 
-def _sentence_window(anchor: Token, verb: Token, sent: Span, skip: range) -> str | None:
+def _sentence_window(anchor: Token, verb: Token, sent: Span, skip: range,
+                     periods: list[tuple[int, int, tuple[str, ...]]]) -> str | None:
     """A window said once for several moves: fronted ('For the week, the Dow rose 1.3 percent, the
     S&P 500 advanced 1.4 percent') or on the first of conjoined clauses ('the Dow rose 1.3 percent
-    for the week and the S&P 500 1.4 percent')."""
+    for the week and the S&P 500 1.4 percent'). ``periods``: the sentence's period phrases."""
     lex = lexicon()
     doc = sent.doc
     head = verb
     while head.dep_ == "conj" and head.head != head:
         head = head.head
-    for start, end, phrase in _phrases(sent, lex.periods):
+    for start, end, phrase in periods:
         if any(i in skip for i in range(start, end)):
             continue
         if start <= sent.start + 1 and end <= anchor.i:  # 'For the week, ...', 'Over the quarter the Dow ...'

@@ -266,11 +266,6 @@ def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
 _ENTS_KEY = "newslink_quotes_ents"
 
 
-def _text(doc: Doc) -> str:
-    """The doc's text, built once per extraction (``doc.text`` joins every token)."""
-    return doc_text(doc)
-
-
 def _ents(doc: Doc) -> tuple:
     """The doc's entities, read once per extraction (``doc.ents`` walks every token)."""
     ents = doc.user_data.get(_ENTS_KEY)
@@ -487,7 +482,7 @@ def _org_names_in(doc: Doc, start: int, end: int) -> tuple[str, ...]:
 
 
 def _dateline_end(doc: Doc) -> int:
-    return _skip_dateline(_text(doc), 0, min(len(_text(doc)), 120))
+    return _skip_dateline(doc_text(doc), 0, min(len(doc_text(doc)), 120))
 
 
 def _descriptors(doc: Doc, head: Token, mention: tuple[int, int], window: tuple[int, int],
@@ -497,7 +492,7 @@ def _descriptors(doc: Doc, head: Token, mention: tuple[int, int], window: tuple[
     lefts = [t for t in head.subtree if max(window[0], _dateline_end(doc)) <= t.idx < start]
     before = (lefts[0].idx, start) if lefts else None
     limit = min(window[1], cue.idx) if cue is not None and cue.idx >= end else window[1]
-    tail = _text(doc)[end:limit]
+    tail = doc_text(doc)[end:limit]
     m = re.match(r"\s*,\s*([^,;]+)", tail) or re.match(r"\s+((?:of|at|from|with|for)\s+[^,;]+)", tail)
     after = (end + m.start(1), end + m.end(1)) if m else None
     return before, after
@@ -532,7 +527,7 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
         if later:
             head = _phrase_head(later[0])
     start, end, kind = _mention_span(head)
-    name = _text(doc)[start:end]
+    name = doc_text(doc)[start:end]
     if kind == "pronoun":
         return Speaker(name, "pronoun-unresolved", start, end)
     title = []
@@ -540,15 +535,15 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
     while len(words) > 1 and words[0].lower() in role_words() | title_modifiers():
         title.append(words.pop(0))  # the tagger put the title inside the name: "CFO Gerspach"
     if title:
-        start = _text(doc).index(words[0], start)
-        name = _text(doc)[start:end]
+        start = doc_text(doc).index(words[0], start)
+        name = doc_text(doc)[start:end]
         kind = "name"
     before, after = _descriptors(doc, head, (start, end), window, cue)
-    kind = _refine_kind(doc, head, name, kind, _text(doc)[after[0] : after[1]] if after else None)
+    kind = _refine_kind(doc, head, name, kind, doc_text(doc)[after[0] : after[1]] if after else None)
     role = org = None
     nationalities = {e.text for e in _ents(doc) if e.label_ == "NORP"}
     for a, b in (x for x in (before, after) if x):
-        r, o = describe(_text(doc)[a:b], _org_names_in(doc, a, b))
+        r, o = describe(doc_text(doc)[a:b], _org_names_in(doc, a, b))
         role = role or r
         if o and o.split()[0] not in nationalities:  # "Cypriot President": a nationality, not a firm
             org = org or o
@@ -558,7 +553,7 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
         mods = [t for t in head.lefts if t.dep_ in ("compound", "poss", "nmod")
                 and (t.ent_type_ == "ORG" or (place_ok and t.ent_type_ == "GPE"))]
         if mods and org is None:
-            org = _clean_name(_text(doc)[mods[0].idx : mods[-1].idx + len(mods[-1].text)]) or None
+            org = _clean_name(doc_text(doc)[mods[0].idx : mods[-1].idx + len(mods[-1].text)]) or None
             if org and place_ok:
                 org = f"{org} {head.lower_}"
         if role is None and head.lower_ in role_words():
@@ -584,7 +579,7 @@ def _is_cue(token: Token) -> bool:
 
 def _subject_of(cue: Token) -> Token | None:
     """Return the subject of a reporting verb (or of the verb it is conjoined to), or None."""
-    par = _paragraph(_text(cue.doc), cue.idx)
+    par = _paragraph(doc_text(cue.doc), cue.idx)
     subjects = [t for t in cue.children if t.dep_ in ("nsubj", "nsubjpass") and par[0] <= t.idx < par[1]]
     if subjects:
         return min(subjects, key=lambda t: abs(t.i - cue.i))  # the parse may reach across paragraphs
@@ -717,7 +712,7 @@ def _hands_on(text: str, span: QuotedSpan, trails: str) -> bool:
 
 def _direct_drafts(doc: Doc) -> list[_Draft]:
     """Return drafts for the quotes between quote marks that an attribution (or the quote before) claims."""
-    text = _text(doc)
+    text = doc_text(doc)
     spans = find_quoted_spans(text)
     drafts: list[_Draft] = []
     prev: _Draft | None = None
@@ -784,7 +779,7 @@ def _content_span(doc: Doc, clause: Token, cue: Token) -> tuple[int, int] | None
     if not toks:
         return None
     s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    return _trim(_text(doc), _skip_dateline(_text(doc), s, e), e)
+    return _trim(doc_text(doc), _skip_dateline(doc_text(doc), s, e), e)
 
 
 _EXPECTING = {"expect", "expected", "expects", "expecting", "forecast", "forecasts", "predict", "predicts",
@@ -796,19 +791,19 @@ def _around(doc: Doc, cue: Token) -> tuple[int, int] | None:
     sent = cue.sent
     inner = list(cue.subtree)
     a, b = inner[0].idx, inner[-1].idx + len(inner[-1].text)
-    before = _trim(_text(doc), _skip_dateline(_text(doc), sent.start_char, a), a)
-    after = _trim(_text(doc), b, sent.end_char)
+    before = _trim(doc_text(doc), _skip_dateline(doc_text(doc), sent.start_char, a), a)
+    after = _trim(doc_text(doc), b, sent.end_char)
     s, e = max((before, after), key=lambda r: r[1] - r[0])
-    while e > s and _text(doc)[e - 1] in ".,;: ":
+    while e > s and doc_text(doc)[e - 1] in ".,;: ":
         e -= 1
-    while s < e and _text(doc)[s] in ",;: ":
+    while s < e and doc_text(doc)[s] in ",;: ":
         s += 1
     return (s, e) if e > s else None
 
 
 def _inverted_content(doc: Doc, cue: Token, subject: Token) -> tuple[int, int] | None:
     """Return the reported clause before ``, traders said.`` when the parse did not attach it, or None."""
-    text = _text(doc)
+    text = doc_text(doc)
     first = min(t.idx for t in subject.subtree)
     if not text[:first].rstrip().endswith(",") or cue.i < subject.i:
         return None
@@ -846,7 +841,7 @@ def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
 
 def _according_to_drafts(doc: Doc, free, taken: list[tuple[int, int]]) -> list[_Draft]:
     """Return drafts for ``according to X, ...`` (either order)."""
-    text = _text(doc)
+    text = doc_text(doc)
     drafts: list[_Draft] = []
     for tok in doc:
         if tok.lower_ != "according" or not free(tok.idx):
@@ -886,7 +881,7 @@ def _indirect_drafts(doc: Doc, taken: list[tuple[int, int]], used_cues: set[int]
     ``taken`` are the direct quotes' spans: no indirect quote is read inside or across them.
     """
     _, indirect = reporting_verbs()
-    text = _text(doc)
+    text = doc_text(doc)
     quoted = [(s.open, s.after) for s in find_quoted_spans(text)]
     claimed: list[tuple[int, int]] = list(taken)
 

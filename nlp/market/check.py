@@ -210,8 +210,7 @@ def _careful(ctx: _Context, result: dict[str, Any]) -> dict[str, Any]:
         return {**result, "verdict": INCONCLUSIVE, "note": _join(f"not clearly wrong: {unclear}", why)}
     explicit = claim.get("window_explicit", claim.get("period") is not None)
     if not explicit and level and close and _after_close(ctx, session.get("date")):
-        low = session.get("low") if session.get("low") is not None else close
-        high = session.get("high") if session.get("high") is not None else close
+        low, high = _range(session)
         lt = _level_tolerance(float(level))
         if not low - lt <= float(level) <= high + lt:
             return _verdict(UNVERIFIABLE, claimed=result.get("claimed"), note=(
@@ -234,14 +233,11 @@ def _careful(ctx: _Context, result: dict[str, Any]) -> dict[str, Any]:
 
 def _unclear_miss(result: dict[str, Any]) -> str | None:
     """Why a pct move's miss is too small to call the article wrong, or None when it is clear."""
-    claimed, actual, band = result.get("claimed"), result.get("actual"), result.get("band")
-    if claimed is None or actual is None or not band or "points" in (result.get("basis") or ""):
+    claimed, actual, miss = result.get("claimed"), result.get("actual"), _band_miss(result)
+    if claimed is None or miss is None or "points" in (result.get("basis") or ""):
         return None
     if claimed * actual <= 0 and abs(actual) >= NEAR_MISS_PCT:
         return None  # the other way: clear
-    lo = -math.inf if band[0] is None else band[0]
-    hi = math.inf if band[1] is None else band[1]
-    miss = lo - actual if actual < lo else actual - hi if actual > hi else 0.0
     if result.get("basis") in ONE_SESSION_BASES:
         clear = max(CLEAR_MISS_PCT, CLEAR_MISS_SHARE * abs(claimed))
     else:
@@ -268,8 +264,7 @@ def _out_of_scale(ctx: _Context, result: dict[str, Any], factor: float = OUT_OF_
     if claimed is None or not prev or not close or basis not in (*ONE_SESSION_BASES, "close-to-close-points",
                                                                  "intraday-range-points"):
         return None
-    low = session.get("low") if session.get("low") is not None else close
-    high = session.get("high") if session.get("high") is not None else close
+    low, high = _range(session)
     if "points" in basis:
         reach = max(abs(low - prev), abs(high - prev), abs(close - prev))
         unit = " points"
@@ -283,13 +278,26 @@ def _out_of_scale(ctx: _Context, result: dict[str, Any], factor: float = OUT_OF_
     return None
 
 
-def _fits(result: dict[str, Any]) -> bool:
+def _band_miss(result: dict[str, Any]) -> float | None:
+    """How far the result's actual move lies outside its band (0 inside; None without either)."""
     band, actual = result.get("band"), result.get("actual")
     if not band or actual is None:
-        return False
+        return None
     lo = -math.inf if band[0] is None else band[0]
     hi = math.inf if band[1] is None else band[1]
-    return lo - 1e-9 <= actual <= hi + 1e-9
+    return lo - actual if actual < lo else actual - hi if actual > hi else 0.0
+
+
+def _fits(result: dict[str, Any]) -> bool:
+    miss = _band_miss(result)
+    return miss is not None and miss <= 1e-9
+
+
+def _range(session: dict[str, Any]) -> tuple[float, float]:
+    """(low, high) of a check's session, the close standing in for a missing one."""
+    close = session["close"]
+    low, high = session.get("low"), session.get("high")
+    return (close if low is None else low), (close if high is None else high)
 
 
 def _without_level(note: str | None) -> str | None:
@@ -312,18 +320,15 @@ def _near_miss(result: dict[str, Any], level: float | None) -> str | None:
     claimed, actual, band = result.get("claimed"), result.get("actual"), result.get("band")
     session = result.get("session") or {}
     basis = result.get("basis") or ""
-    if band and actual is not None and claimed is not None and "points" not in basis:
-        lo = -math.inf if band[0] is None else band[0]
-        hi = math.inf if band[1] is None else band[1]
-        miss = lo - actual if actual < lo else actual - hi if actual > hi else 0.0
+    miss = _band_miss(result)
+    if miss is not None and claimed is not None and "points" not in basis:
         same_side = claimed * actual > 0 or abs(actual) < NEAR_MISS_PCT
         tol = result.get("tolerance") or _half_unit(claimed)
         if same_side and miss < max(NEAR_MISS_PCT, 2 * tol):
             return f"the move {actual:+.2f}% is {miss:.2f} points outside the stated {claimed:+g}%"
     if level is not None and session.get("close"):
         close = session["close"]
-        low = session.get("low") if session.get("low") is not None else close
-        high = session.get("high") if session.get("high") is not None else close
+        low, high = _range(session)
         gap = min(abs(float(level) - close), max(0.0, low - float(level), float(level) - high))
         same_way = claimed is None or actual is None or claimed * actual > 0
         if same_way and gap / close <= NEAR_MISS_LEVEL and (
@@ -348,7 +353,8 @@ def _other_readings(ctx: _Context, result: dict[str, Any]):
         return
     if ctx.claim.get("kind") == "level":
         if basis == "close":
-            yield "session range", _check_level_on(ctx, i, "intraday")
+            fits, common = _level_reading(ctx, i, "intraday")
+            yield "session range", _verdict(SUPPORTED if fits else CONTRADICTED, **common)
         return
     if basis.startswith("close-to-close"):
         yield "session range (a snapshot during the session)", _check_session_move(ctx, session, "intraday", "reading")
@@ -372,17 +378,6 @@ def _after_close(ctx: _Context, date: str | None) -> bool:
         return False
     times = ctx.calendar.open_close(date)
     return times is not None and ctx.published_at >= times[1]
-
-
-def _check_level_on(ctx: _Context, i: int, basis: str) -> dict[str, Any]:
-    series, level = ctx.series, float(ctx.claim["level"])
-    lt = _level_tolerance(level)
-    close = series.close[i]
-    low = series.low[i] if series.low[i] is not None else close
-    high = series.high[i] if series.high[i] is not None else close
-    fits = low - lt <= level <= high + lt if basis == "intraday" else abs(level - close) <= lt
-    return _verdict(SUPPORTED if fits else CONTRADICTED, basis="intraday-range" if basis == "intraday"
-                    else "close", claimed=level, actual=close, session=_bar(series, i))
 
 
 def _reading_text(result: dict[str, Any]) -> str:
@@ -843,24 +838,11 @@ def _check_level(ctx: _Context) -> dict[str, Any]:
     if i is None:
         return _verdict(UNVERIFIABLE, note=f"no {ctx.symbol} bar on {date}",
                         claimed=claim.get("level"))
-    level = float(claim["level"])
-    lt = _level_tolerance(level)
-    close = series.close[i]
-    low = series.low[i] if series.low[i] is not None else close
-    high = series.high[i] if series.high[i] is not None else close
-    if basis == "intraday":
-        fits = low - lt <= level <= high + lt
-        actual = min(max(level, low), high)
-        name = "intraday-range"
-    else:
-        fits = abs(level - close) <= lt
-        actual = close
-        name = "close"
-    common = dict(basis=name, claimed=level, actual=actual, tolerance=lt,
-                  reference=_ref(series, i - 1) if i > 0 else None, session=_bar(series, i))
+    fits, common = _level_reading(ctx, i, basis)
     if fits:
         return _verdict(SUPPORTED, **common)
-    split = _split_match(ctx, i, level, low, high, close, basis)
+    low, high = _range(common["session"])
+    split = _split_match(ctx, i, common["claimed"], low, high, series.close[i], basis)
     if split is not None:
         factor, confirmed = split
         return _verdict(SUPPORTED if confirmed else INCONCLUSIVE, note=(
@@ -868,6 +850,21 @@ def _check_level(ctx: _Context) -> dict[str, Any]:
             "split-adjusted)" + ("" if confirmed else "; no split data stored, ratio inferred")),
             split_factor=factor, **common)
     return _verdict(CONTRADICTED, **common)
+
+
+def _level_reading(ctx: _Context, i: int, basis: str) -> tuple[bool, dict[str, Any]]:
+    """(fits, the check's fields) of the claim's level on bar ``i``: inside the session's range
+    (``intraday``) or at its close (any other basis)."""
+    series, level = ctx.series, float(ctx.claim["level"])
+    lt = _level_tolerance(level)
+    close = series.close[i]
+    low, high = _range(_bar(series, i))
+    if basis == "intraday":
+        fits, actual, name = low - lt <= level <= high + lt, min(max(level, low), high), "intraday-range"
+    else:
+        fits, actual, name = abs(level - close) <= lt, close, "close"
+    return fits, dict(basis=name, claimed=level, actual=actual, tolerance=lt,
+                      reference=_ref(series, i - 1) if i > 0 else None, session=_bar(series, i))
 
 
 # -- records ----------------------------------------------------------------------------
