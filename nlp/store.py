@@ -127,7 +127,9 @@ CREATE TABLE IF NOT EXISTS claims (
     exchange TEXT,
     after_hours INTEGER DEFAULT 0,
     window_explicit INTEGER DEFAULT 0,
-    symbol_how TEXT
+    symbol_how TEXT,
+    day_named INTEGER DEFAULT 1,
+    doubts TEXT
 );
 CREATE INDEX IF NOT EXISTS idx_claims_article ON claims(article_id);
 CREATE INDEX IF NOT EXISTS idx_claims_symbol ON claims(symbol);
@@ -240,10 +242,11 @@ END;
 CLAIM_COLUMNS = (
     "kind", "text", "start", "end", "subject", "symbol", "direction", "pct", "points", "bps",
     "level", "record", "period", "as_of", "window_start", "precision", "hedge", "exchange",
-    "after_hours", "window_explicit", "symbol_how",
+    "after_hours", "window_explicit", "symbol_how", "day_named", "doubts",
 )
 #: columns added to ``claims`` after its first release: (name, type), added to older databases
-ADDED_CLAIM_COLUMNS = (("window_explicit", "INTEGER DEFAULT 0"), ("symbol_how", "TEXT"))
+ADDED_CLAIM_COLUMNS = (("window_explicit", "INTEGER DEFAULT 0"), ("symbol_how", "TEXT"),
+                       ("day_named", "INTEGER DEFAULT 1"), ("doubts", "TEXT"))
 CHECK_COLUMNS = (
     "verdict", "basis", "claimed", "actual", "tolerance", "index_symbol", "index_move",
     "excess", "note",
@@ -461,6 +464,8 @@ class Store:
                    **{k: c.get(k) for k in CLAIM_COLUMNS}}
             row["after_hours"] = int(bool(row["after_hours"]))
             row["window_explicit"] = int(bool(row["window_explicit"]))
+            row["day_named"] = int(row["day_named"] is None or bool(row["day_named"]))
+            row["doubts"] = json.dumps(row["doubts"]) if row["doubts"] else None
             _insert(conn, "claims", row)
             if c.get("check"):
                 _insert(conn, "checks", check_row(pk, aid, c["check"]))
@@ -554,6 +559,8 @@ class Store:
                 claim = {"id": r["claim_id"], **{c: r[c] for c in CLAIM_COLUMNS}}
                 claim["after_hours"] = bool(claim["after_hours"])
                 claim["window_explicit"] = bool(claim["window_explicit"])
+                claim["doubts"] = json.loads(claim["doubts"]) if claim["doubts"] else []
+                claim["day_named"] = claim["day_named"] is None or bool(claim["day_named"])
                 claim["check"] = json.loads(r["check_details"]) if r["has_check"] else None
                 record["claims"].append(claim)
             return record
@@ -580,6 +587,8 @@ class Store:
             claim = {"id": r["claim_id"], **{c: r[c] for c in CLAIM_COLUMNS}}
             claim["after_hours"] = bool(claim["after_hours"])
             claim["window_explicit"] = bool(claim["window_explicit"])
+            claim["doubts"] = json.loads(claim["doubts"]) if claim["doubts"] else []
+            claim["day_named"] = claim["day_named"] is None or bool(claim["day_named"])
             yield {"pk": r["id"], "article_id": r["article_id"], "claim": claim,
                    "article": {"published": r["published"], "published_time": r["published_time"],
                                "timezone": r["timezone"], "dateline": r["dateline"]}}

@@ -100,6 +100,8 @@ class Claim:
     after_hours: bool = False
     window_explicit: bool = False  # the text names the window (closed, this week, midday), not the default
     symbol_how: str | None = None  # how the subject got its symbol: ric, exchange-tag, name, alias, coref
+    day_named: bool = True  # the sentence names its day (a weekday, today, a date); else the session before is a reading too
+    doubts: list[str] = field(default_factory=list)  # wording that leaves window or instrument uncertain ("extended: after-market")
     check: dict[str, Any] | None = None  # filled by nlp.market.check
 
     def public(self) -> dict[str, Any]:

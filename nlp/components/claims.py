@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span, Token
 
 from nlp.components import doc_text, register_extensions
 from nlp.components import time_anchors
+from nlp.components.doubts import claim_doubts, names_day
 from nlp.components.time_anchors import Anchor, ArticleTime
 from nlp.instruments import read_stoplist
 from nlp.types import Claim, InstrumentMention
@@ -1277,6 +1278,11 @@ def _finish(d: Draft, doc: Doc, when: ArticleTime | None, market: str | None) ->
         claim.period, claim.as_of, claim.window_start = anchor.period, anchor.as_of, anchor.window_start
     elif label:
         claim.period = label
+    claim.doubts = claim_doubts(
+        doc, d.anchor.sent, claim.kind, claim.period, claim.as_of,
+        subject=(d.subject.start, d.subject.end) if d.subject.symbol and d.subject.at is None else None,
+        figure=doc[q.number].idx if q else None)
+    claim.day_named = names_day(d.anchor.sent, claim.as_of)
     return claim
 
 

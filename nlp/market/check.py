@@ -58,6 +58,11 @@ HEDGES_ABOVE = {"nearly": 0.0, "almost": 0.0, "just under": 0.0, "close to": 0.0
                 "at least": math.inf, "upwards of": math.inf, "just over": 0.05,
                 "less than": 0.0, "under": 0.0, "below": 0.0, "up to": 0.0, "as much as": 0.0,
                 "at most": 0.0}
+#: What each kind of doubt (nlp.components.doubts) leaves uncertain, for the verdict's note.
+DOUBTS = {"extended": "outside the regular session", "intraday": "a moment or extreme within the session",
+          "window": "another window", "past": "another date", "forecast": "a forecast",
+          "not-price": "perhaps not a price", "distance": "a distance from the record",
+          "subject": "perhaps another instrument's figure"}
 #: Split ratios tried when a stated price matches the split-adjusted series only scaled.
 COMMON_SPLITS = (2.0, 3.0, 4.0, 1.5, 5.0, 7.0, 10.0, 8.0, 6.0, 20.0, 15.0)
 #: Cash dividends, as a share of the price, read as an ex-dividend gap (0.1% .. 3%).
@@ -199,9 +204,9 @@ def _careful(ctx: _Context, result: dict[str, Any]) -> dict[str, Any]:
                 close_enough = abs(ratio / split - 1.0) <= SPLIT_RATIO_TOLERANCE / 2
                 return {**result, "verdict": SUPPORTED if close_enough else INCONCLUSIVE,
                         "split_factor": split, "note": text}
-    if claim.get("symbol_how") == "coref":
-        return {**result, "verdict": INCONCLUSIVE, "note": _join(
-            f"the instrument is inferred from {claim.get('subject')!r}, not named in the claim", why)}
+    doubted = _doubted(ctx, result)
+    if doubted is not None:
+        return doubted
     near = _near_miss(result, level)
     if near:
         return {**result, "verdict": INCONCLUSIVE, "note": _join(f"near miss: {near}", why)}
@@ -221,14 +226,37 @@ def _careful(ctx: _Context, result: dict[str, Any]) -> dict[str, Any]:
     scale = _out_of_scale(ctx, result, OUT_OF_SCALE_EXPLICIT if explicit else OUT_OF_SCALE)
     if scale:
         return {**result, "verdict": INCONCLUSIVE, "note": _join(scale, why)}
-    if not explicit:
-        for name, other in _other_readings(ctx, result):
-            if other["verdict"] == SUPPORTED:
-                return {**result, "verdict": INCONCLUSIVE, "readings": [result.get("basis"), name],
-                        "note": _join(f"the text does not fix the window: the {name} reading fits"
-                                      f" ({_reading_text(other)}), the {result.get('basis')} one does"
-                                      " not", why)}
+    readings = []
+    if not explicit or not claim.get("day_named", True):
+        readings.append(_other_readings(ctx, result, day_only=explicit))
+    if explicit:
+        readings.append(_explicit_readings(ctx, result))
+    for name, other in (r for group in readings for r in group):
+        if other["verdict"] == SUPPORTED:
+            return {**result, "verdict": INCONCLUSIVE, "readings": [result.get("basis"), name],
+                    "note": _join(f"the text does not fix the window: the {name} reading fits"
+                                  f" ({_reading_text(other)}), the {result.get('basis')} one does"
+                                  " not", why)}
     return result
+
+
+def _doubted(ctx: _Context, result: dict[str, Any]) -> dict[str, Any] | None:
+    """``result`` made inconclusive when the instrument or the window is in doubt, else None.
+
+    The instrument is in doubt when it is inferred ('its shares', 'the company'), not named; the
+    window or the nature of the figure when the claim's sentence says something its period does not
+    read (the claim's ``doubts``: "extended: after-market", "past: September 21").
+    """
+    claim, why = ctx.claim, result.get("note")
+    if claim.get("symbol_how") == "coref":
+        return {**result, "verdict": INCONCLUSIVE, "note": _join(
+            f"the instrument is inferred from {claim.get('subject')!r}, not named in the claim", why)}
+    doubts = claim.get("doubts") or []
+    if doubts:
+        said = "; ".join(f"{d.split(': ', 1)[-1]!r} ({DOUBTS.get(d.split(':', 1)[0], 'doubt')})" for d in doubts)
+        return {**result, "verdict": INCONCLUSIVE, "doubts": list(doubts), "note": _join(
+            f"not clearly wrong: the sentence also says {said}", why)}
+    return None
 
 
 def _unclear_miss(result: dict[str, Any]) -> str | None:
@@ -248,11 +276,24 @@ def _unclear_miss(result: dict[str, Any]) -> str | None:
 
 
 def _careful_record(ctx: _Context, result: dict[str, Any]) -> dict[str, Any]:
-    """A contradicted record: inconclusive when the instrument is inferred, not named."""
-    why = result.get("note")
-    if ctx.claim.get("symbol_how") == "coref":
-        return {**result, "verdict": INCONCLUSIVE, "note": _join(
-            f"the instrument is inferred from {ctx.claim.get('subject')!r}, not named in the claim", why)}
+    """A contradicted record: inconclusive when the instrument or the window is in doubt, or when
+    the text names no day and the session before set the record."""
+    doubted = _doubted(ctx, result)
+    if doubted is not None:
+        return doubted
+    session, field = (result.get("session") or {}).get("date"), result.get("field")
+    i = ctx.series.index(session) if session else None
+    if ctx.claim.get("day_named", True) or i is None or i < 2 or field is None or result.get("window"):
+        return result
+    wording = (ctx.claim.get("record") or "").lower()
+    scope_start, scope = _record_scope(wording, ctx.series.dates[i - 1])
+    start = 0 if scope_start is None else ctx.series.position(scope_start)
+    highest = not (result.get("basis") or "").startswith("record-low")
+    before = _record_on(ctx, field, highest, i - 1, start, scope)
+    if before["verdict"] == SUPPORTED:
+        return {**result, "verdict": INCONCLUSIVE, "readings": [result.get("basis"), "previous session"],
+                "note": _join(f"the text names no day: the session before ({ctx.series.dates[i - 1]}) set"
+                              " the record", result.get("note"))}
     return result
 
 
@@ -341,8 +382,12 @@ def _near_miss(result: dict[str, Any], level: float | None) -> str | None:
     return None
 
 
-def _other_readings(ctx: _Context, result: dict[str, Any]):
-    """(name, result) of the other one-session readings of a move whose window the text leaves open."""
+def _other_readings(ctx: _Context, result: dict[str, Any], day_only: bool = False):
+    """(name, result) of the other one-session readings of a move whose window the text leaves open.
+
+    ``day_only``: the text fixes the kind of window (closed, midday) but names no day, so only the
+    same reading of the session before is tried.
+    """
     basis = result.get("basis") or ""
     session = (result.get("session") or {}).get("date")
     if not session or basis not in ("close-to-close", "intraday-range", "close-to-close-points",
@@ -350,6 +395,14 @@ def _other_readings(ctx: _Context, result: dict[str, Any]):
         return
     i = ctx.series.index(session)
     if i is None:
+        return
+    if day_only:
+        if i > 1 and ctx.claim.get("kind") != "level":
+            how = "intraday" if basis.startswith("intraday") else "session"
+            yield "previous session", _check_session_move(ctx, ctx.series.dates[i - 1], how, "reading")
+        elif i > 1 and basis == "close":
+            fits, common = _level_reading(ctx, i - 1, "session")
+            yield "previous session close", _verdict(SUPPORTED if fits else CONTRADICTED, **common)
         return
     if ctx.claim.get("kind") == "level":
         if basis == "close":
@@ -370,6 +423,23 @@ def _other_readings(ctx: _Context, result: dict[str, Any]):
                               ("month-to-date", "month", day.replace(day=1)),
                               ("year-to-date", "year-to-date", day.replace(month=1, day=1))):
         yield name, _check_window_move(ctx, kind, first.isoformat(), session)
+
+
+def _explicit_readings(ctx: _Context, result: dict[str, Any]):
+    """(name, result) of the readings a window the text names still leaves open.
+
+    A stated price with its move ('rose 3.6 percent to $54.08') may be a snapshot taken before the
+    final close; 'for the year' in the first days of January may be the year just ended.
+    """
+    basis = result.get("basis") or ""
+    session = (result.get("session") or {}).get("date")
+    claim = ctx.claim
+    if basis == "close-to-close" and session and claim.get("level") is not None:
+        yield "snapshot during the session", _check_session_move(ctx, session, "intraday", "reading")
+    window = result.get("window") or []
+    if basis == "year-to-date" and window and window[1][5:7] == "01" and int(window[1][8:10]) <= 7:
+        year = int(window[1][:4]) - 1
+        yield f"the year {year}", _check_window_move(ctx, "year", f"{year}-01-01", f"{year}-12-31")
 
 
 def _after_close(ctx: _Context, date: str | None) -> bool:
@@ -813,9 +883,20 @@ def _check_window_move(ctx: _Context, kind: str, first: str, last: str) -> dict[
     if claimed is None:
         return _verdict(UNVERIFIABLE, basis=basis, note="not a checkable statement (no figure)")
     lo, hi, tol = _band(claimed, claim.get("precision"), claim.get("hedge"))
-    moves = [(what, date, value, _pct(value, ref)) for what, date, value in candidates]
+    refs = {}
+    rolling = re.fullmatch(r"past (\d+) sessions", kind)
+    if rolling:
+        # 'over the previous two sessions': N sessions up to whichever end the article measures to
+        count = int(rolling.group(1))
+        for what, date, _ in candidates:
+            e = series.on_or_before(date)
+            if e is not None and e - count >= 0:
+                refs[date] = e - count
+    moves = [(what, date, value, _pct(value, series.close[refs.get(date, r)]))
+             for what, date, value in candidates]
     best = min(moves, key=lambda m: 0.0 if lo <= m[3] <= hi else min(abs(m[3] - lo), abs(m[3] - hi)))
     what, date, value, actual = best
+    r = refs.get(date, r)
     others = "; ".join(f"as of the {w} ({d}) {a:+.2f}%" for w, d, _, a in moves if (w, d) != (what, date))
     fits = lo - 1e-9 <= actual <= hi + 1e-9
     note = _join(f"measured as of the {what} ({date})", others and f"other ends: {others}")
@@ -829,6 +910,9 @@ def _check_window_move(ctx: _Context, kind: str, first: str, last: str) -> dict[
 
 def _check_level(ctx: _Context) -> dict[str, Any]:
     claim, series = ctx.claim, ctx.series
+    window = None if _has(_period(claim), OVERNIGHT_PERIODS) else _window(claim, ctx.published)
+    if window is not None:
+        return _check_window_level(ctx, *window)
     date, why = _session_date(ctx, "overnight" if _has(_period(claim), OVERNIGHT_PERIODS)
                               else "session")
     if date is None:
@@ -850,6 +934,26 @@ def _check_level(ctx: _Context) -> dict[str, Any]:
             "split-adjusted)" + ("" if confirmed else "; no split data stored, ratio inferred")),
             split_factor=factor, **common)
     return _verdict(CONTRADICTED, **common)
+
+
+def _check_window_level(ctx: _Context, kind: str, first: str, last: str) -> dict[str, Any]:
+    """A price said of a window ('traded at $113.45 last year'): some day of it, so the prices can
+    only say whether it lies within the window's range (inconclusive) or clearly outside it."""
+    series, level = ctx.series, float(ctx.claim["level"])
+    a = series.before(first)
+    a = 0 if a is None else a + 1
+    b = series.on_or_before(last)
+    if b is None or b < a:
+        return _verdict(UNVERIFIABLE, claimed=level, note=f"no {ctx.symbol} bar in {first}..{last}")
+    lows = [x if x is not None else c for x, c in zip(series.low[a:b + 1], series.close[a:b + 1])]
+    highs = [x if x is not None else c for x, c in zip(series.high[a:b + 1], series.close[a:b + 1])]
+    low, high = min(lows), max(highs)
+    inside = low * (1 - NEAR_MISS_LEVEL) <= level <= high * (1 + NEAR_MISS_LEVEL)
+    return _verdict(INCONCLUSIVE if inside else CONTRADICTED, basis=f"range ({kind})", claimed=level,
+                    actual=min(max(level, low), high), tolerance=_level_tolerance(level),
+                    session=_bar(series, b), window=[first, last], note=(
+                        f"{'within' if inside else 'outside'} the {kind} range {_num(low)}..{_num(high)}"
+                        f" ({first}..{last}): the text does not say on which day"))
 
 
 def _level_reading(ctx: _Context, i: int, basis: str) -> tuple[bool, dict[str, Any]]:
@@ -987,9 +1091,16 @@ def _record_on(ctx: _Context, field: str, highest: bool, i: int, start: int,
     if scope == "all-time" and series.dates[0] > "1990-01-01" and start == 0:
         notes.append(f"history from {series.dates[0]}")
     if level is not None:
-        lt = _level_tolerance(float(level))
         low = series.low[i] if series.low[i] is not None else series.close[i]
         high = series.high[i] if series.high[i] is not None else series.close[i]
+        split = _split_match(ctx, i, float(level), low, high, series.close[i],
+                             "session" if field == "close" else "intraday")
+        if split is not None and not (low * 0.9 <= float(level) <= high * 1.1):
+            level = float(level) / split[0]
+            notes.append(f"stated level {_num(claim['level'])} is {_num(level)} after the later"
+                         f" {_num(split[0])}-for-1 split (the series is split-adjusted"
+                         + ("" if split[1] else "; ratio inferred") + ")")
+        lt = _level_tolerance(float(level))
         if field == "close" and abs(float(level) - series.close[i]) > lt \
                 and not (low - lt <= float(level) <= high + lt):
             beaten = False
