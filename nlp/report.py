@@ -159,6 +159,7 @@ def highlights(record: dict[str, Any]) -> list[Highlight]:
                              f"claim {c['id']} ({c['kind']}, {c.get('symbol') or 'no symbol'}): "
                              f"{numbers}\nverdict: {verdict or 'unchecked'}"
                              + (f" ({check.get('basis')})" if check.get("basis") else "")
+                             + (f"\n{check['why']}" if check.get("why") and check["why"] != check.get("note") else "")
                              + (f"\n{check['note']}" if check.get("note") else ""),
                              VERDICT_COLOURS.get(verdict, VERDICT_COLOURS[None])))
     for i, q in enumerate(record.get("quotes") or []):
@@ -366,7 +367,7 @@ def _cell(value: Any) -> str:
 
 def claims_table(claims: list[dict[str, Any]]) -> str:
     """The HTML table of claims: text, kind, symbol, verdict, basis and the numbers."""
-    head = ["id", "claim", "kind", "symbol", "verdict", "basis", "claimed", "actual", "tolerance",
+    head = ["id", "claim", "kind", "symbol", "verdict", "why", "basis", "claimed", "actual", "tolerance",
             "reference close", "session (low..high, close)", "note"]
     rows = []
     for c in claims:
@@ -385,6 +386,7 @@ def claims_table(claims: list[dict[str, Any]]) -> str:
                 f'<td><span class="verdict" style="background:'
                 f'{VERDICT_COLOURS.get(verdict, VERDICT_COLOURS[None])}">'
                 f"{_cell(verdict or 'unchecked')}</span></td>",
+                f'<td class="note">{_cell(check.get("why"))}</td>',
                 f"<td>{_cell(check.get('basis'))}</td>",
                 f'<td class="num">{_cell(check.get("claimed"))}</td>',
                 f'<td class="num">{_cell(check.get("actual"))}</td>',

@@ -153,6 +153,7 @@ CREATE TABLE IF NOT EXISTS checks (
     index_move REAL,
     excess REAL,
     note TEXT,
+    why TEXT,
     details TEXT,
     checked_at TEXT
 );
@@ -247,9 +248,11 @@ CLAIM_COLUMNS = (
 #: columns added to ``claims`` after its first release: (name, type), added to older databases
 ADDED_CLAIM_COLUMNS = (("window_explicit", "INTEGER DEFAULT 0"), ("symbol_how", "TEXT"),
                        ("day_named", "INTEGER DEFAULT 1"), ("doubts", "TEXT"))
+#: columns added to ``checks`` after its first release
+ADDED_CHECK_COLUMNS = (("why", "TEXT"),)
 CHECK_COLUMNS = (
     "verdict", "basis", "claimed", "actual", "tolerance", "index_symbol", "index_move",
-    "excess", "note",
+    "excess", "note", "why",
 )
 QUOTE_COLUMNS = (
     "text", "start", "end", "kind", "speaker", "speaker_kind", "role", "organization",
@@ -341,11 +344,12 @@ class Store:
         return self.db.conn
 
     def ensure_schema(self) -> None:
-        existing = {r[1] for r in self.conn.execute("PRAGMA table_info(claims)")}
-        if existing:  # a database written by an older newslink: add the newer claim columns
-            for name, kind in ADDED_CLAIM_COLUMNS:
-                if name not in existing:
-                    self.conn.execute(f"ALTER TABLE claims ADD COLUMN {name} {kind}")
+        for table, added in (("claims", ADDED_CLAIM_COLUMNS), ("checks", ADDED_CHECK_COLUMNS)):
+            existing = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+            if existing:  # a database written by an older newslink: add the newer columns
+                for name, kind in added:
+                    if name not in existing:
+                        self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
         self.conn.executescript(SCHEMA)
         self.conn.executescript(FTS_TRIGGERS)
         self.conn.commit()

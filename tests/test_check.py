@@ -358,6 +358,27 @@ CAREFUL_CASES = [
     ("a price outside the range after the close: extended hours",
      claim(symbol="XYZ", pct=3.5, direction="up", level=51.75, precision=0.05),
      ny("2013-03-05", "17:30:00"), "unverifiable", "extended-hours price"),
+    ("a doubted window: never contradicted", claim(symbol="XYZ", pct=2.6, direction="up", precision=0.05,
+                                                   doubts=["extended: after-market"], **EXPLICIT), NY,
+     "inconclusive", "'after-market' (outside the regular session)"),
+    ("no day named: the session before fits", claim(symbol="^GSPC", pct=0.46, direction="up",
+                                                    precision=0.005, day_named=False, **EXPLICIT), NY,
+     "inconclusive", "previous session reading fits"),
+    ("the day named: the session before is not tried", claim(symbol="^GSPC", pct=0.46, direction="up",
+                                                             precision=0.005, day_named=True, **EXPLICIT),
+     NY, "contradicted", None),
+    ("a stated price with its move: a snapshot during the session fits",
+     claim(symbol="XYZ", pct=2.8, direction="up", level=51.4, precision=0.05, **EXPLICIT), NY,
+     "inconclusive", "snapshot during the session"),
+    ("the previous N sessions end at the previous close",
+     claim(symbol="^GSPC", pct=0.29, direction="up", precision=0.005, period="past 2 sessions",
+           as_of="2013-03-08", window_start="2013-03-07"), ny("2013-03-08", "17:30:00"),
+     "supported", "previous close (2013-03-07)"),
+    ("a price said of a week lies within its range", claim(kind="level", symbol="XYZ", level=50.8,
+                                                           period="this week", as_of="2013-03-08"),
+     ny("2013-03-08"), "inconclusive", "within the week range"),
+    ("a pre-split record level", claim(kind="record", symbol="XYZ", record="record high", level=103.0,
+                                       as_of="2013-03-05"), NY, "supported", "2-for-1 split"),
 ]
 
 
@@ -375,3 +396,24 @@ def test_records_since_a_day_without_a_year():
     assert _record_scope("lowest level since april 22", "2013-06-25") == ("2013-04-23", "since april 22")
     assert _record_scope("highest since december 20, 2011", "2013-01-02")[0] == "2011-12-21"
     assert _record_scope("highest since 2007", "2013-01-02")[0] == "2008-01-01"
+
+
+def test_a_record_the_session_before_set_when_no_day_is_named():
+    prices = MemoryPrices([bar("ZZ", "2013-03-04", 10.0), bar("ZZ", "2013-03-05", 12.0),
+                           bar("ZZ", "2013-03-06", 11.0)])
+    said = claim(kind="record", symbol="ZZ", record="all-time high", as_of="2013-03-06")
+    undated = check_claim({**said, "day_named": False}, ny("2013-03-06"), prices)
+    assert undated["verdict"] == "inconclusive"
+    assert "the session before (2013-03-05) set the record" in undated["note"]
+    assert check_claim({**said, "day_named": True}, ny("2013-03-06"), prices)["verdict"] == "contradicted"
+
+
+def test_a_contradicted_check_says_why_in_one_line(us_prices):
+    level = check_claim(claim(kind="level", symbol="XYZ", level=53.0, as_of="2013-03-05", **EXPLICIT), NY, us_prices)
+    assert level["verdict"] == "contradicted"
+    assert level["why"] == "session close 51 (2013-03-05) vs stated 53"
+    move = check_claim(claim(symbol="XYZ", pct=2.6, direction="up", precision=0.05, **EXPLICIT), NY, us_prices)
+    assert move["verdict"] == "contradicted"
+    assert move["why"] == "session close-to-close +2.00% (2013-03-05) vs stated +2.6%"
+    none = check_claim(claim(symbol="NOPE", pct=1.0, direction="up"), NY, us_prices)
+    assert none["why"] == none["note"] == "no price series for NOPE"

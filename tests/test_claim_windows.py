@@ -88,3 +88,13 @@ def test_a_weekend_storys_last_week_is_the_week_just_ended():
     assert (anchor.window_start, anchor.as_of) == ("2013-09-30", "2013-10-04")
     weekday = time_anchors.resolve("last week", "XNYS", time_anchors.ArticleTime(dt.date(2013, 10, 9)))
     assert (weekday.window_start, weekday.as_of) == ("2013-09-30", "2013-10-04")
+
+
+def test_claims_carry_the_doubts_of_their_sentence(rules_pipeline):
+    claims = claims_of(rules_pipeline, "NEW YORK (Reuters) - Stocks ended higher for the week. The Dow rose"
+                       " 0.6 percent.\nShares of DuPont rose as much as 6 percent on Friday.",
+                       published="2013-09-20", time="18:00:00-04:00")
+    dow, dupont = [c for c in claims if c["kind"] == "change"]
+    assert [d.split(":")[0] for d in dow["doubts"]] == ["window"] and dow["day_named"] is False
+    assert dupont["day_named"] is True
+    assert any(d.startswith("intraday: as much as") for d in dupont["doubts"]) or dupont["period"] == "intraday"

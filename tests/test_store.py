@@ -126,3 +126,32 @@ def test_prices_replace_and_query(db_path):
 def test_readonly_open_of_missing_database(tmp_path):
     with pytest.raises(StoreError, match="no such database"):
         open_database(tmp_path / "missing.db", readonly=True)
+
+
+def test_claim_doubts_and_day_named_round_trip(tmp_path):
+    store = Store(tmp_path / "d.db")
+    rec = record()
+    rec["claims"][0].update(doubts=["extended: after-market"], day_named=False)
+    store.save_records([rec], run_id=None, pipeline_version="1")
+    claim = store.load_record("a" * 64)["claims"][0]
+    assert claim["doubts"] == ["extended: after-market"] and claim["day_named"] is False
+    again = next(store.claims_to_check())["claim"]
+    assert again["doubts"] == ["extended: after-market"] and again["day_named"] is False
+    # a claim written without them (an older record): no doubts, its day taken as named
+    plain = record("b" * 64)
+    store.save_records([plain], run_id=None, pipeline_version="1")
+    claim = store.load_record("b" * 64)["claims"][0]
+    assert claim["doubts"] == [] and claim["day_named"] is True
+
+
+def test_an_older_database_gains_the_new_claim_columns(tmp_path):
+    path = tmp_path / "old.db"
+    Store(path).conn.close()
+    conn = sqlite3.connect(path)
+    for name in ("doubts", "day_named", "symbol_how"):  # as a database before these columns
+        conn.execute(f"ALTER TABLE claims DROP COLUMN {name}")
+    conn.commit()
+    conn.close()
+    store = Store(path)
+    columns = {r[1] for r in store.conn.execute("PRAGMA table_info(claims)")}
+    assert {"window_explicit", "symbol_how", "day_named", "doubts"} <= columns

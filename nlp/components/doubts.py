@@ -138,7 +138,9 @@ def previous_sentence(doc: Doc, sent: Span) -> str:
         return ""
     prev = doc[sent.start - 1].sent
     text = doc_text(doc)[prev.start_char:sent.start_char]
-    return "" if "\n" in text.rstrip() else text
+    own = sent.text
+    lead = own[: len(own) - len(own.lstrip())]
+    return "" if "\n" in text or "\n" in lead or not text.strip() else text
 
 
 def _other_date(text: str, as_of: str | None) -> str | None:

@@ -125,9 +125,16 @@ def check_claim(claim: dict[str, Any], article: dict[str, Any], prices: PriceSou
     (ISO datetime with offset, or None) and ``timezone``. Returns the check
     dict stored with the claim: verdict, basis, claimed, actual, tolerance,
     reference {date, close}, session {date, low, high, close}, index_symbol,
-    index_move, excess, note (plus band, exchange and other details). Never
-    raises for a claim it cannot check: the verdict is then ``unverifiable``.
+    index_move, excess, note, why (the numbers in one line; plus band, exchange and other
+    details). Never raises for a claim it cannot check: the verdict is then ``unverifiable``.
     """
+    result = _check(claim, article, prices, master)
+    result["why"] = why_line(result)
+    return result
+
+
+def _check(claim: dict[str, Any], article: dict[str, Any], prices: PriceSource,
+           master: Any = None) -> dict[str, Any]:
     kind = claim.get("kind")
     symbol = claim.get("symbol")
     if claim.get("after_hours"):
@@ -167,6 +174,38 @@ def check_claim(claim: dict[str, Any], article: dict[str, Any], prices: PriceSou
         result = _careful_record(ctx, result)
     result["exchange"] = exchange
     return result
+
+
+def why_line(check: dict[str, Any]) -> str | None:
+    """The verdict's numbers in one line: "session close 21.07 vs stated 21.70"."""
+    basis, claimed, actual = check.get("basis") or "", check.get("claimed"), check.get("actual")
+    session, ref = check.get("session") or {}, check.get("reference") or {}
+    if check.get("verdict") == UNVERIFIABLE or actual is None:
+        return check.get("note")
+    day = session.get("date")
+    if basis.startswith("record"):
+        what = "close" if check.get("field") == "close" else check.get("field") or "price"
+        line = f"{what} {_num(actual)} on {day} vs the earlier best {_num(ref.get('close') or 0)} ({ref.get('date')})"
+        return line + (f", stated {_num(claimed)}" if claimed is not None else "")
+    if claimed is None:
+        return f"{basis} {actual:+.2f}% ({day}), direction only"
+    if basis in ("close", "intraday-range") and check.get("band") is None:
+        where = f"session close {_num(actual)}" if basis == "close" else (
+            f"session range {_num(session.get('low') or 0)}..{_num(session.get('high') or 0)}")
+        return f"{where} ({day}) vs stated {_num(claimed)}"
+    if "points" in basis:
+        return f"{basis} {actual:+.2f} points ({day}) vs stated {claimed:+g}"
+    if basis == "intraday-range":
+        prev = ref.get("close")
+        if prev and session.get("low") is not None and session.get("high") is not None:
+            return (f"session range {_pct(session['low'], prev):+.2f}%..{_pct(session['high'], prev):+.2f}%"
+                    f" ({day}) vs stated {claimed:+g}%")
+    if basis == "close-to-close":
+        return f"session close-to-close {actual:+.2f}% ({day}) vs stated {claimed:+g}%"
+    if basis.startswith("range"):
+        return f"{basis} vs stated {_num(claimed)}: {check.get('note')}"
+    return (f"{basis} move from {ref.get('date')} to the {check.get('measured_to') or 'close'} of {day}"
+            f" {actual:+.2f}% vs stated {claimed:+g}%")
 
 
 # -- a careful checker: contradicted only when the article must be wrong -------------------
