@@ -44,7 +44,7 @@ from typing import Any
 import pandas as pd
 
 VERDICTS = ("supported", "contradicted", "unverifiable", "inconclusive")
-CLAIM_KINDS = ("change", "level", "record", "range")
+CLAIM_KINDS = ("change", "level", "record", "distance", "range")
 
 _ARTICLE_FIELDS = "a.published, a.title, a.source, a.member"
 

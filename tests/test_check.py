@@ -417,3 +417,13 @@ def test_a_contradicted_check_says_why_in_one_line(us_prices):
     assert move["why"] == "session close-to-close +2.00% (2013-03-05) vs stated +2.6%"
     none = check_claim(claim(symbol="NOPE", pct=1.0, direction="up"), NY, us_prices)
     assert none["why"] == none["note"] == "no price series for NOPE"
+
+
+@pytest.mark.parametrize("pct, verdict", [(2.5, "supported"), (2.8, "inconclusive"), (6.0, "contradicted")])
+def test_a_distance_from_a_record(pct, verdict, us_prices):
+    said = claim(kind="distance", symbol="ABC", pct=pct, direction="down", record="record close",
+                 as_of="2013-03-05", precision=0.05, **EXPLICIT)
+    check = check_claim(said, NY, us_prices)
+    assert check["verdict"] == verdict, check
+    assert check["basis"] == "distance-from-record-close"
+    assert check["why"].startswith("-2.50% from the record-close 40 (2013-03-04) on 2013-03-05 vs stated")

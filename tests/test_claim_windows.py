@@ -98,3 +98,19 @@ def test_claims_carry_the_doubts_of_their_sentence(rules_pipeline):
     assert [d.split(":")[0] for d in dow["doubts"]] == ["window"] and dow["day_named"] is False
     assert dupont["day_named"] is True
     assert any(d.startswith("intraday: as much as") for d in dupont["doubts"]) or dupont["period"] == "intraday"
+
+
+def test_a_distance_from_a_record_is_its_own_kind(rules_pipeline):
+    claims = claims_of(rules_pipeline, "The S&P 500 is 3 percent shy of its all-time closing high of 1,565.15."
+                       "\nApple shares are down 30 percent from their record high.")
+    kinds = [(c["kind"], c["symbol"], c["pct"], c["direction"], c["record"]) for c in claims]
+    assert ("distance", "^GSPC", 3.0, "down", "all-time closing high") in kinds
+    assert ("distance", "AAPL", 30.0, "down", "record high") in kinds
+    assert not [c for c in claims if c["kind"] == "record"]
+    sp = next(c for c in claims if c["symbol"] == "^GSPC")
+    assert sp["level"] == 1565.15
+
+
+def test_within_striking_distance_is_no_record(rules_pipeline):
+    claims = claims_of(rules_pipeline, "The S&P 500 is within striking distance of its all-time closing high.")
+    assert [c for c in claims if c["kind"] == "record"] == []

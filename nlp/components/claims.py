@@ -1066,6 +1066,10 @@ def record_drafts(sent: Span, index: MentionIndex) -> list[Draft]:
     for start, end, head, wording in record_phrases(sent):
         if head.dep_ in {"amod", "compound"} and head.head.lower_ not in lexicon().record_heads:
             continue  # 'record-high closings among their US peers' qualifies another noun
+        distance = _distance_draft(sent, index, start, end, head, wording)
+        if distance is not None:
+            drafts.append(distance)
+            continue
         verb = _record_verb(head)
         if verb is None or _not_a_record(sent, start, verb):
             continue
@@ -1074,10 +1078,7 @@ def record_drafts(sent: Span, index: MentionIndex) -> list[Draft]:
         closing = verb.lemma_.lower() in CLOSE_LEMMAS
         if plural and len(subjects) < 2 and not closing:
             continue  # 'continues to climb to record peaks': a habit, not one record
-        text = re.sub(r"\s*-\s*", "-", wording)
-        text = re.sub(r"\b(high|peak|low)s\b", r"\1", text)
-        if closing and text.endswith(("high", "low")):
-            text = f"{text} close"
+        text = record_text(wording, closing)
         level = None
         for child in head.children:
             if child.dep_ == "prep" and child.lower_ == "of":
@@ -1089,6 +1090,51 @@ def record_drafts(sent: Span, index: MentionIndex) -> list[Draft]:
                       head, record=text, level=level, cue=period_cue(head, sent, range(start, end)))
             )
     return drafts
+
+
+#: distance words a figure stands before ('3 percent *shy* of its record'); 'from' and 'since'
+#: ('down 30 percent from its record high') are read by the period, then made a distance by _finish
+DISTANCE_AFTER_FIGURE = frozenset({"below", "shy", "short", "off", "under", "away", "above", "beneath"})
+#: a move's period that is a record it is measured from: 'since their record high'
+DISTANCE_PERIOD = re.compile(r"^(?:since|from) (?:its|their|the|a|an) ((?:[\w-]+ ){0,3}(?:high|peak|low|close|top|trough)s?)$")
+
+
+def record_text(wording: str, closing: bool = False) -> str:
+    """A record wording as claims store it: 'all-time closing high', 'record low close'."""
+    text = re.sub(r"\s*-\s*", "-", wording)
+    text = re.sub(r"\b(high|peak|low)s\b", r"\1", text)
+    if closing and text.endswith(("high", "low")):
+        text = f"{text} close"
+    return text
+
+
+def _distance_draft(sent: Span, index: MentionIndex, start: int, end: int, head: Token,
+                    wording: str) -> Draft | None:
+    """A distance from a record ('the S&P 500 is 3 percent shy of its all-time closing high'), or None."""
+    doc = sent.doc
+    word = next((t for t in reversed(doc[max(sent.start, start - 4): start])
+                 if t.lower_ in DISTANCE_AFTER_FIGURE), None)
+    if word is None:
+        return None
+    figures = [q for q in find_quantities(doc, max(sent.start, word.i - 4), word.i)
+               if q.unit == "pct" and q.end <= word.i]
+    if not figures:
+        return None
+    q = figures[-1]
+    subjects = subjects_of_verb(_clause_verb(head), index)
+    if not subjects:
+        return None
+    highest = not re.search(r"\blow|\btrough|\bbottom", wording.lower())
+    level = None
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            hit = _number_after(doc, child.i + 1, sent.end)
+            level = hit[0] if hit else None
+    s = subjects[0]
+    return Draft("distance", s, max(sent.start_char, min(_where(s), doc[q.start].idx)),
+                 doc[end - 1].idx + len(doc[end - 1]), head, direction="down" if highest else "up",
+                 quantity=q, record=record_text(wording), level=level,
+                 cue=period_cue(head, sent, range(start, end)))
 
 
 def _elided(doc: Doc, before: Quantity, q: Quantity) -> bool:
@@ -1273,6 +1319,11 @@ def _finish(d: Draft, doc: Doc, when: ArticleTime | None, market: str | None) ->
     cue = d.cue
     claim.window_explicit = bool(cue and (cue.period or cue.closed or cue.session or cue.span))
     label = _period_label(d, claim)
+    since_record = DISTANCE_PERIOD.match(label or "") if claim.kind == "change" and claim.pct is not None else None
+    if since_record and re.search(r"record|all-time|52-week|lifetime|life-time|year", since_record.group(1)):
+        # 'down 30 percent from their record high': how far from the record, as of the claim's day
+        claim.kind, claim.record, label = "distance", record_text(since_record.group(1)), None
+        claim.window_explicit = bool(cue and (cue.closed or cue.session))
     anchor = _anchor_for(d, label, claim.exchange, when, market)
     if anchor is not None:
         claim.period, claim.as_of, claim.window_start = anchor.period, anchor.as_of, anchor.window_start

@@ -32,7 +32,7 @@ from nlp.components import doc_text
 MODELS = Path(__file__).resolve().parents[2] / "models" / "claims"
 #: the claim kinds a doubt row may apply to ("move" is kind "change")
 KINDS = {"move": {"change"}, "record": {"record"}, "level": {"level"},
-         "any": {"change", "record", "level", "range", "other"}}
+         "any": {"change", "record", "level", "distance", "range", "other"}}
 MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
                                       "august", "september", "october", "november", "december"), 1)}
 DATE = re.compile(r"\b(" + "|".join(MONTHS) + r")\.? (\d{1,2})(?:st|nd|rd|th)?\b(?:,? (\d{4}))?", re.I)

@@ -165,6 +165,8 @@ def _check(claim: dict[str, Any], article: dict[str, Any], prices: PriceSource,
         result = _check_move(ctx)
     elif kind == "level" and claim.get("level") is not None:
         result = _check_level(ctx)
+    elif kind == "distance" and claim.get("pct") is not None and claim.get("record"):
+        result = _check_distance(ctx)
     else:
         result = _verdict(UNVERIFIABLE, note=f"not a checkable statement (kind {kind!r} without "
                           "a figure)")
@@ -172,6 +174,8 @@ def _check(claim: dict[str, Any], article: dict[str, Any], prices: PriceSource,
         result = _careful(ctx, result)
     elif result["verdict"] == CONTRADICTED and kind == "record":
         result = _careful_record(ctx, result)
+    elif result["verdict"] == CONTRADICTED and kind == "distance":
+        result = _careful_distance(ctx, result)
     result["exchange"] = exchange
     return result
 
@@ -183,6 +187,9 @@ def why_line(check: dict[str, Any]) -> str | None:
     if check.get("verdict") == UNVERIFIABLE or actual is None:
         return check.get("note")
     day = session.get("date")
+    if basis.startswith("distance"):
+        return (f"{actual:+.2f}% from the {basis[len('distance-from-'):]} {_num(ref.get('close') or 0)}"
+                f" ({ref.get('date')}) on {day} vs stated {claimed:+g}%")
     if basis.startswith("record"):
         what = "close" if check.get("field") == "close" else check.get("field") or "price"
         line = f"{what} {_num(actual)} on {day} vs the earlier best {_num(ref.get('close') or 0)} ({ref.get('date')})"
@@ -1103,6 +1110,82 @@ def _check_record(ctx: _Context) -> dict[str, Any]:
     if _has(period, OVERNIGHT_PERIODS):
         result["note"] = _join(f"overnight: the {ctx.exchange or ctx.symbol} session of {date}",
                                result["note"])
+    return result
+
+
+def _check_distance(ctx: _Context) -> dict[str, Any]:
+    """How far a price stands from its record ('3 percent shy of its all-time closing high').
+
+    The record is the best close (or intraday extreme) up to and including the claim's session;
+    the distance is the session's close from it (or any price of the session, for a story written
+    during it). A wording that does not say close or intraday is tried against both records. A
+    stated record level ('of 1,565.15') picks the record it names.
+    """
+    claim, series = ctx.claim, ctx.series
+    wording = claim["record"].lower()
+    highest = not re.search(r"\blow|\btrough|\bbottom", wording)
+    date, why = _session_date(ctx, "session")
+    if date is None:
+        return _verdict(UNVERIFIABLE, note=why, claimed=_claimed_pct(claim))
+    basis, date, _ = _resolve_basis(ctx, date)
+    i = series.index(date) if date else None
+    if i is None:
+        return _verdict(UNVERIFIABLE, note=f"no {ctx.symbol} bar on {date}", claimed=_claimed_pct(claim))
+    scope_start, scope = _record_scope(wording, date)
+    start = 0 if scope_start is None else series.position(scope_start)
+    extreme = "high" if highest else "low"
+    fields = ["close"] if "clos" in wording else [extreme] if "intraday" in wording else ["close", extreme]
+    claimed = _claimed_pct(claim)
+    lo, hi, tol = _band(claimed, claim.get("precision"), claim.get("hedge"))
+    level = claim.get("level")
+    results = []
+    for field in fields:
+        prior = series.extreme(field, highest, start, i + 1)
+        if prior is None:
+            continue
+        best, at = prior
+        close = series.close[i]
+        low, high = _range(_bar(series, i))
+        if basis == "intraday":
+            floor, ceiling = sorted((_pct(low, best), _pct(high, best)))
+            actual = min(max(claimed, floor), ceiling)
+            fits = max(lo, floor) <= min(hi, ceiling) + 1e-9
+        else:
+            actual = _pct(close, best)
+            fits = lo - 1e-9 <= actual <= hi + 1e-9
+        notes = [f"{scope} {_record_name(field, highest)} {_num(best)} on {series.dates[at]}"]
+        if level is not None and abs(float(level) - best) > _level_tolerance(float(level)):
+            split = _split_ratio(float(level) / best) if best else None
+            if split is None:
+                notes.append(f"the stated record {_num(level)} is not this one")
+                fits = False
+            else:
+                notes.append(f"the stated record {_num(level)} is {_num(best)} after a later"
+                             f" {_num(split)}-for-1 split")
+        if scope == "all-time" and start == 0 and series.dates[0] > "1990-01-01":
+            notes.append(f"history from {series.dates[0]}")
+        results.append(_verdict(SUPPORTED if fits else CONTRADICTED,
+                                basis=f"distance-from-{_record_name(field, highest)}", claimed=claimed,
+                                actual=actual, tolerance=tol, band=[lo, hi], field=field,
+                                reference={"date": series.dates[at], "close": best},
+                                session=_bar(series, i), note=_join(*notes)))
+    if not results:
+        return _verdict(UNVERIFIABLE, claimed=claimed, note=f"no {ctx.symbol} history before {date}")
+    return next((r for r in results if r["verdict"] == SUPPORTED), results[0])
+
+
+def _careful_distance(ctx: _Context, result: dict[str, Any]) -> dict[str, Any]:
+    """A contradicted distance from a record: inconclusive when in doubt or when the miss is small
+    (the record's own date and field are less certain than a session's close)."""
+    doubted = _doubted(ctx, result)
+    if doubted is not None:
+        return doubted
+    claimed, miss = result.get("claimed"), _band_miss(result)
+    if claimed is not None and miss is not None and miss <= max(CLEAR_MISS_WINDOW_PCT,
+                                                                 CLEAR_MISS_WINDOW_SHARE * abs(claimed)):
+        return {**result, "verdict": INCONCLUSIVE, "note": _join(
+            f"not clearly wrong: {result['actual']:+.2f}% from the record against the stated"
+            f" {claimed:+g}%, a miss of {miss:.2f} points", result.get("note"))}
     return result
 
 
