@@ -114,3 +114,23 @@ def test_a_distance_from_a_record_is_its_own_kind(rules_pipeline):
 def test_within_striking_distance_is_no_record(rules_pipeline):
     claims = claims_of(rules_pipeline, "The S&P 500 is within striking distance of its all-time closing high.")
     assert [c for c in claims if c["kind"] == "record"] == []
+
+
+def test_a_figure_before_the_next_instruments_name_takes_no_symbol(rules_pipeline):
+    claims = claims_of(rules_pipeline, "Macy's results lifted shares of several rivals, with Kohl's Corp"
+                       " ( KSS.N ) up 1.1 percent, Penney up 3.6 percent and Nordstrom Inc ( JWN.N ) up 2.5 percent.")
+    penney = next(c for c in claims if c["pct"] == 3.6)
+    assert penney["symbol"] is None and penney["subject"] == "Penney"
+    assert next(c for c in claims if c["pct"] == 2.5)["symbol"] == "JWN"
+
+
+def test_a_code_in_a_clause_about_the_owner_is_doubted(rules_pipeline):
+    claims = claims_of(rules_pipeline, "Shares in POSCO, 5 percent owned by Warren Buffett's Berkshire"
+                       " Hathaway ( BRKa.N ) ( BRKb.N ), ended down 0.1 percent prior to the results.")
+    moves = [c for c in claims if c["pct"] == 0.1]
+    assert all(c["symbol"] is None or any(d.startswith("subject:") for d in c["doubts"]) for c in moves)
+
+
+def test_a_fronted_clause_keeps_the_subject_and_its_code(rules_pipeline):
+    claims = claims_of(rules_pipeline, "Weighing on the Dow, Caterpillar Inc ( CAT.N ) fell 2.1 percent.")
+    assert [(c["symbol"], c["pct"], c["doubts"]) for c in claims if c["kind"] == "change"] == [("CAT", 2.1, [])]

@@ -1316,6 +1316,10 @@ def _finish(d: Draft, doc: Doc, when: ArticleTime | None, market: str | None) ->
         after_hours=bool(d.cue and d.cue.after_hours),
         symbol_how=d.subject.how if d.subject.symbol else None,
     )
+    if q and d.subject.symbol and d.subject.at is None and d.subject.start > doc[q.number].idx:
+        # 'Penney up 3.6 percent and Nordstrom Inc ( JWN.N ) up 2.5 percent': the instrument named
+        # after the figure is the next one's; the figure's own name (here unknown) keeps no symbol
+        claim.subject, claim.symbol, claim.symbol_how = _name_before(doc, d.anchor), None, None
     cue = d.cue
     claim.window_explicit = bool(cue and (cue.period or cue.closed or cue.session or cue.span))
     label = _period_label(d, claim)
@@ -1331,10 +1335,19 @@ def _finish(d: Draft, doc: Doc, when: ArticleTime | None, market: str | None) ->
         claim.period = label
     claim.doubts = claim_doubts(
         doc, d.anchor.sent, claim.kind, claim.period, claim.as_of,
-        subject=(d.subject.start, d.subject.end) if d.subject.symbol and d.subject.at is None else None,
+        subject=(d.subject.start, d.subject.end) if claim.symbol and d.subject.at is None else None,
         figure=doc[q.number].idx if q else None)
     claim.day_named = names_day(d.anchor.sent, claim.as_of)
     return claim
+
+
+def _name_before(doc: Doc, anchor: Token) -> str | None:
+    """The proper name right before a move word ('Penney' in 'Penney up 3.6 percent'), or None."""
+    sent = anchor.sent
+    j = anchor.i - 1
+    while j >= sent.start and doc[j].pos_ == "PROPN":
+        j -= 1
+    return doc[j + 1 : anchor.i].text if j + 1 < anchor.i else None
 
 
 def _period_label(d: Draft, claim: Claim) -> str | None:

@@ -171,15 +171,24 @@ def _subject_doubt(doc: Doc, sent: Span, subject: tuple[int, int], figure: int |
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or span.start < sent.start:
         return None
+    # walk left over the name, its codes and brackets; a sentence the parser began inside the
+    # brackets ('... Berkshire Hathaway ( BRKa.N ) ( BRKb.N ), ended down') is walked out of
+    floor = sent.start if doc[sent.start].text not in "()" and span.start != sent.start else max(0, sent.start - 40)
     i = span.start - 1
-    while i >= sent.start and (doc[i].text in "()" or doc[i].pos_ == "PROPN" or doc[i].lower_ in {"'s", "’s"}
-                               or re.fullmatch(r"\.?[A-Za-z0-9&_]{1,10}\.[A-Z]{1,3}[a-z]?", doc[i].text)):
+    while i >= floor and (doc[i].text in "()" or doc[i].pos_ == "PROPN" or doc[i].lower_ in {"'s", "’s"}
+                          or _glued(doc, i)):
         i -= 1
-    if i < sent.start:
+    if i < floor or doc[i].text in {".", "!", "?"}:
         return None
     word = doc[i].lower_
     if word in PREPOSITIONS:
         return f"{doc_text(doc)[start:end]!r} follows {doc[i].text!r}"
-    if word in OWNER_PREPOSITIONS and (i == sent.start or doc[i - 1].lower_ not in STOCK_WORDS):
+    if word in OWNER_PREPOSITIONS and (i == 0 or doc[i - 1].lower_ not in STOCK_WORDS):
         return f"{doc_text(doc)[start:end]!r} follows {doc[i].text!r}"
     return None
+
+
+def _glued(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` is part of a code the tokenizer cut ('BRKb.N' as BRKb . N)."""
+    return (not doc[i].whitespace_ and i + 1 < len(doc) and doc[i + 1].text not in "()") or (
+        i > 0 and not doc[i - 1].whitespace_ and doc[i - 1].text not in "()")
