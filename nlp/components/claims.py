@@ -1379,7 +1379,7 @@ def _anchor_for(d: Draft, label: str | None, code: str | None, when: ArticleTime
         if cue and cue.closed:
             return time_anchors.resolve("session", code, when)
         if market and code != market and when.moment is None:
-            return Anchor("session", time_anchors.last_closed_session(code, when).date().isoformat())
+            return Anchor("session", time_anchors.last_closed_session(code, when))
         return time_anchors.default_anchor(code, when)
     except Exception:  # an unknown calendar code or a date outside the calendar: keep the claim undated
         return None

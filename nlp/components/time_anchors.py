@@ -3,7 +3,7 @@
 Pure functions, no spaCy: they turn a period label found in the text
 ("midday", "overnight", "earlier this week", ...; see ``models/claims/periods.csv``)
 plus the article's publication date/time into an :class:`Anchor` whose dates are
-sessions of the instrument's exchange calendar (``exchange_calendars``), never
+sessions of the instrument's exchange calendar (:mod:`nlp.calendars`), never
 weekday arithmetic.
 """
 
@@ -17,8 +17,9 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import exchange_calendars
 import pandas as pd
+
+from nlp.calendars import sessions
 
 MODELS = Path(__file__).resolve().parents[2] / "models" / "claims"
 
@@ -123,38 +124,30 @@ def market_of(dateline: str | None, timezone: str | None) -> str | None:
     return None
 
 
-@cache
-def calendar(code: str) -> exchange_calendars.ExchangeCalendar:
-    """The exchange calendar for an ``exchange_calendars`` code; raises InvalidCalendarName."""
-    return exchange_calendars.get_calendar(code, start="2000-01-01")
+def _session(found: str | None, code: str, day: dt.date) -> str:
+    if found is None:
+        raise LookupError(f"no {code} session on or before {day} in the calendar")
+    return found
 
 
-def _iso(session: pd.Timestamp) -> str:
-    return session.date().isoformat()
+def session_on_or_before(code: str, day: dt.date) -> str:
+    """The last session of ``code`` on or before ``day`` (ISO date)."""
+    return _session(sessions(code).on_or_before(day.isoformat()), code, day)
 
 
-def session_on_or_before(code: str, day: dt.date) -> pd.Timestamp:
-    """The last session of ``code`` on or before ``day``."""
-    return calendar(code).date_to_session(pd.Timestamp(day), direction="previous")
-
-
-def session_before(code: str, day: dt.date) -> pd.Timestamp:
-    """The last session of ``code`` strictly before ``day``."""
+def session_before(code: str, day: dt.date) -> str:
+    """The last session of ``code`` strictly before ``day`` (ISO date)."""
     return session_on_or_before(code, day - dt.timedelta(days=1))
 
 
-def last_closed_session(code: str, when: ArticleTime) -> pd.Timestamp:
-    """The latest session of ``code`` that had closed when the article appeared.
+def last_closed_session(code: str, when: ArticleTime) -> str:
+    """The latest session of ``code`` that had closed when the article appeared (ISO date).
 
     Without a publication time, the published day counts as closed only for a
     closing report; a midday report's last closed session is the one before.
     """
-    cal = calendar(code)
     if when.moment is not None:
-        session = session_on_or_before(code, when.moment.date() + dt.timedelta(days=1))
-        while cal.session_close(session) > when.moment:
-            session = cal.previous_session(session)
-        return session
+        return _session(sessions(code).close_before(when.moment.timestamp()), code, when.published)
     if when.text_anchor == "intraday":
         return session_before(code, when.published)
     return session_on_or_before(code, when.published)
@@ -166,15 +159,16 @@ def default_anchor(code: str, when: ArticleTime) -> Anchor:
     A midday/morning-session report (or one published while ``code`` was open)
     -> intraday on the published day; otherwise the last closed session.
     """
-    cal = calendar(code)
-    today = pd.Timestamp(when.published)
+    cal = sessions(code)
+    today = when.published.isoformat()
     if when.text_anchor == "intraday" and cal.is_session(today):
-        return Anchor("intraday", _iso(today))
+        return Anchor("intraday", today)
     if when.moment is not None:  # filed while the market was open: its close was not known yet
-        local_day = session_on_or_before(code, when.moment.tz_convert(cal.tz).date())
-        if cal.session_open(local_day) <= when.moment < cal.session_close(local_day):
-            return Anchor("intraday", _iso(local_day))
-    return Anchor("session", _iso(last_closed_session(code, when)))
+        local_day = session_on_or_before(code, when.moment.tz_convert(ZoneInfo(cal.timezone)).date())
+        opens, closes = cal.open_close(local_day)
+        if opens <= when.moment.timestamp() < closes:
+            return Anchor("intraday", local_day)
+    return Anchor("session", last_closed_session(code, when))
 
 
 def resolve(period: str, code: str, when: ArticleTime) -> Anchor:
@@ -190,64 +184,64 @@ def resolve(period: str, code: str, when: ArticleTime) -> Anchor:
     """
     published = when.published
     if period == "intraday":
-        return Anchor("intraday", _iso(session_on_or_before(code, published)))
+        return Anchor("intraday", session_on_or_before(code, published))
     if period == "session":
-        return Anchor("session", _iso(last_closed_session(code, when)))
+        return Anchor("session", last_closed_session(code, when))
     if period in ("overnight", "previous session"):
-        return Anchor(period, _iso(session_before(code, published)))
+        return Anchor(period, session_before(code, published))
     if period in WEEKDAYS:
         back = (published.weekday() - WEEKDAYS.index(period)) % 7
         day = published - dt.timedelta(days=back)
         if back == 0:
             return default_anchor(code, when)
-        return Anchor("session", _iso(session_on_or_before(code, day)))
+        return Anchor("session", session_on_or_before(code, day))
     monday = published - dt.timedelta(days=published.weekday())
     if period == "earlier this week":
-        return Anchor(period, _iso(session_before(code, published)), monday.isoformat())
+        return Anchor(period, session_before(code, published), monday.isoformat())
     if period == "this week":
-        return Anchor("week", _iso(session_on_or_before(code, published)), monday.isoformat())
+        return Anchor("week", session_on_or_before(code, published), monday.isoformat())
     if period == "last week":
         if published.weekday() >= 5:  # a weekend story's last week is the one that just ended
-            return Anchor(period, _iso(session_on_or_before(code, published)), monday.isoformat())
+            return Anchor(period, session_on_or_before(code, published), monday.isoformat())
         end = monday - dt.timedelta(days=1)
         start = monday - dt.timedelta(days=7)
-        return Anchor(period, _iso(session_on_or_before(code, end)), start.isoformat())
+        return Anchor(period, session_on_or_before(code, end), start.isoformat())
     first = published.replace(day=1)
     if period == "this month":
-        return Anchor("month", _iso(session_on_or_before(code, published)), first.isoformat())
+        return Anchor("month", session_on_or_before(code, published), first.isoformat())
     if period == "last month":
         end = first - dt.timedelta(days=1)
-        return Anchor(period, _iso(session_on_or_before(code, end)), end.replace(day=1).isoformat())
+        return Anchor(period, session_on_or_before(code, end), end.replace(day=1).isoformat())
     if period == "year to date":
         start = published.replace(month=1, day=1)
-        return Anchor(period, _iso(last_closed_session(code, when)), start.isoformat())
+        return Anchor(period, last_closed_session(code, when), start.isoformat())
     if period == "last year":
         start = dt.date(published.year - 1, 1, 1)
         end = dt.date(published.year - 1, 12, 31)
-        return Anchor("year", _iso(session_on_or_before(code, end)), start.isoformat())
+        return Anchor("year", session_on_or_before(code, end), start.isoformat())
     if period.startswith("in ") and period[3:] in MONTHS:  # 'fell 4 percent in August': the latest such month
         month = MONTHS.index(period[3:]) + 1
         year = published.year if month <= published.month else published.year - 1
         first_day = dt.date(year, month, 1)
         last_day = (first_day + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
         if last_day >= published:
-            return Anchor("month", _iso(last_closed_session(code, when)), first_day.isoformat())
-        return Anchor("month", _iso(session_on_or_before(code, last_day)), first_day.isoformat())
+            return Anchor("month", last_closed_session(code, when), first_day.isoformat())
+        return Anchor("month", session_on_or_before(code, last_day), first_day.isoformat())
     if period == "last quarter":
         this_start = published.replace(month=3 * ((published.month - 1) // 3) + 1, day=1)
         end = this_start - dt.timedelta(days=1)
         start = end.replace(month=3 * ((end.month - 1) // 3) + 1, day=1)
-        return Anchor("quarter", _iso(session_on_or_before(code, end)), start.isoformat())
+        return Anchor("quarter", session_on_or_before(code, end), start.isoformat())
     if period == "this quarter":
         start = published.replace(month=3 * ((published.month - 1) // 3) + 1, day=1)
-        return Anchor("quarter", _iso(last_closed_session(code, when)), start.isoformat())
+        return Anchor("quarter", last_closed_session(code, when), start.isoformat())
     rolling = ROLLING.fullmatch(period)
     if rolling:
         count, unit = int(rolling.group(1) or 1), rolling.group(2)
         end = last_closed_session(code, when)
         if unit == "session":  # n sessions of the exchange, the last closed one included
-            return Anchor(period, _iso(end), _iso(calendar(code).session_offset(end, 1 - count)))
+            return Anchor(period, end, _session(sessions(code).offset(end, 1 - count), code, when.published))
         start = (pd.Timestamp(published) - ROLLING_UNITS[unit](count)).date()
-        return Anchor(period, _iso(end), start.isoformat())
+        return Anchor(period, end, start.isoformat())
     # 'unspecified', 'since the election': no window start the text lets us date
     return Anchor(period, default_anchor(code, when).as_of)

@@ -1,6 +1,7 @@
 """Market data: price import, exchange sessions and claim checks. Knows nothing of spaCy."""
 
-from nlp.market.calendars import exchange_for, main_index_for, sessions
+from nlp.calendars import sessions
+from nlp.market.exchanges import exchange_for, main_index_for
 from nlp.market.check import VERDICTS, check_claim, check_records, check_store, load_master
 from nlp.market.fetch import FetchError, fetch_prices
 from nlp.market.prices import (

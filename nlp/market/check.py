@@ -30,9 +30,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from nlp.market.calendars import (
-    Sessions, exchange_for, is_equity, known_exchange, main_index_for, sessions, to_epoch,
-)
+from nlp.calendars import Sessions, known_exchange, sessions, to_epoch
+from nlp.market.exchanges import exchange_for, is_equity, main_index_for
 from nlp.market.series import PriceSeries, PriceSource
 
 SUPPORTED, CONTRADICTED, INCONCLUSIVE, UNVERIFIABLE = (

@@ -1,8 +1,9 @@
-"""Trading sessions per exchange, from ``exchange_calendars``, and which exchange a symbol trades on.
+"""Trading sessions per exchange: the package's one wrapper of ``exchange_calendars``.
 
-Calendar objects are slow to build and slow to query, so each exchange's
-sessions are built once (cached) into plain sorted ISO dates and UTC epoch
-seconds of the open and close; lookups are then bisections.
+Calendar objects are slow to build and slow to query, so each exchange's sessions are built
+once (cached) into plain sorted ISO dates and UTC epoch seconds of the open and close; lookups
+are then bisections. The claims extractor (dating a claim) and the checker (the sessions a
+window covers) both read sessions from here; neither imports ``exchange_calendars`` itself.
 """
 
 from __future__ import annotations
@@ -11,26 +12,13 @@ import bisect
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from typing import Any
+from zoneinfo import ZoneInfo
 
 import exchange_calendars as xcals
 
 #: Calendar range built: wide enough for the article archives, short enough to build fast.
 CALENDAR_START = "1990-01-01"
 CALENDAR_END = "2030-12-31"
-
-#: Fallback when no instrument master is given: index symbol -> exchange.
-INDEX_EXCHANGES = {
-    "^N225": "XTKS", "^TOPX": "XTKS", "^GSPC": "XNYS", "^DJI": "XNYS", "^IXIC": "XNAS",
-    "^NDX": "XNAS", "^RUT": "XNYS", "^FTSE": "XLON", "^GDAXI": "XETR", "^HSI": "XHKG",
-}
-#: Fallback: Yahoo suffix -> exchange.
-SUFFIX_EXCHANGES = {".T": "XTKS", ".L": "XLON", ".DE": "XETR", ".HK": "XHKG", ".PA": "XPAR",
-                    ".TO": "XTSE", ".AX": "XASX", ".SS": "XSHG", ".KS": "XKRX"}
-#: Fallback: exchange -> its main index, for abnormal returns.
-MAIN_INDEXES = {"XTKS": "^N225", "XNYS": "^GSPC", "XNAS": "^GSPC", "XLON": "^FTSE",
-                "XETR": "^GDAXI", "XHKG": "^HSI"}
-
 
 @dataclass(frozen=True)
 class Sessions:
@@ -78,6 +66,17 @@ class Sessions:
             return self.opens[i], self.closes[i]
         return None
 
+    def offset(self, date: str, n: int) -> str | None:
+        """The session ``n`` sessions after (negative: before) session ``date``, or None."""
+        i = bisect.bisect_left(self.dates, date)
+        if i >= len(self.dates) or self.dates[i] != date or not 0 <= i + n < len(self.dates):
+            return None
+        return self.dates[i + n]
+
+    def between(self, first: str, last: str) -> tuple[str, ...]:
+        """The sessions from ``first`` to ``last``, both included."""
+        return self.dates[bisect.bisect_left(self.dates, first): bisect.bisect_right(self.dates, last)]
+
 
 @functools.cache
 def sessions(code: str) -> Sessions:
@@ -118,67 +117,8 @@ def to_epoch(iso: str, timezone: str | None = None) -> float | None:
     if moment.tzinfo is None:
         if not timezone:
             return None
-        from zoneinfo import ZoneInfo
-
         try:
             moment = moment.replace(tzinfo=ZoneInfo(timezone))
         except (KeyError, ValueError):
             return None
     return moment.timestamp()
-
-
-def _master_instrument(master: Any, symbol: str) -> Any:
-    if master is None:
-        return None
-    try:
-        return master.get(symbol)
-    except (KeyError, LookupError):
-        return None
-
-
-def exchange_for(symbol: str, master: Any = None) -> str | None:
-    """The exchange_calendars code ``symbol`` trades on: the master's, else by index name or suffix."""
-    inst = _master_instrument(master, symbol)
-    code = getattr(inst, "exchange", None) if inst is not None else None
-    if isinstance(code, str) and code:
-        return code
-    if symbol in INDEX_EXCHANGES:
-        return INDEX_EXCHANGES[symbol]
-    for suffix, exchange in SUFFIX_EXCHANGES.items():
-        if symbol.endswith(suffix):
-            return exchange
-    if symbol.startswith("^") or "=" in symbol:
-        return None  # an index or currency the fallback does not know
-    return "XNYS"  # plain US tickers: NYSE and Nasdaq share the same sessions
-
-
-def is_equity(symbol: str, master: Any = None) -> bool:
-    """Whether ``symbol`` is a stock (the master's kind, else: not an index / currency symbol)."""
-    inst = _master_instrument(master, symbol)
-    kind = getattr(inst, "kind", None) if inst is not None else None
-    if isinstance(kind, str) and kind:
-        return kind == "equity"
-    return not (symbol.startswith("^") or symbol.startswith(".") or "=" in symbol)
-
-
-def main_index_for(exchange: str | None, master: Any = None, symbol: str | None = None) -> str | None:
-    """The index to measure ``symbol``'s excess move against.
-
-    The master's instrument ``main_index``, else its exchange's ``main_index``,
-    else a fallback by exchange code; None when nothing is known.
-    """
-    inst = _master_instrument(master, symbol) if symbol else None
-    own = getattr(inst, "main_index", None) if inst is not None else None
-    if isinstance(own, str) and own:
-        return own
-    if not exchange:
-        return None
-    if master is not None and hasattr(master, "exchange"):
-        try:
-            info = master.exchange(exchange)
-        except (KeyError, LookupError):
-            info = None
-        index = getattr(info, "main_index", None) if info is not None else None
-        if isinstance(index, str) and index:
-            return index
-    return MAIN_INDEXES.get(exchange)
