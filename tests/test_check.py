@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.market import MemoryPrices, StorePrices, check_claim, check_store, import_prices
+from nlp.market import MemoryPrices, StorePrices, check_claim, check_store, import_prices, verdict_for
 from nlp.store import Store
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -427,3 +427,15 @@ def test_a_distance_from_a_record(pct, verdict, us_prices):
     assert check["verdict"] == verdict, check
     assert check["basis"] == "distance-from-record-close"
     assert check["why"].startswith("-2.50% from the record-close 40 (2013-03-04) on 2013-03-05 vs stated")
+
+
+def test_a_verdict_keeps_every_reading_it_tried(us_prices):
+    said = claim(symbol="^GSPC", pct=0.46, direction="up", precision=0.005, day_named=False, **EXPLICIT)
+    v = verdict_for(said, NY, us_prices)
+    assert v.verdict == "inconclusive"
+    assert [(r["reading"], r["verdict"]) for r in v.readings] == [
+        ("close-to-close", "contradicted"), ("previous session", "supported")]
+    assert v.readings[1]["why"] == "session close-to-close +0.46% (2013-03-04) vs stated +0.46%"
+    assert v.window["kind"] == "session" and v.window["day_named"] is False
+    plain = verdict_for(claim(symbol="XYZ", pct=2.0, direction="up", precision=0.05), NY, us_prices)
+    assert plain.verdict == "supported" and [r["reading"] for r in plain.readings] == ["close-to-close"]

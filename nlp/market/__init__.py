@@ -2,7 +2,10 @@
 
 from nlp.calendars import sessions
 from nlp.market.exchanges import exchange_for, main_index_for
-from nlp.market.check import VERDICTS, check_claim, check_records, check_store, load_master
+from nlp.market.check import (
+    VERDICTS, Verdict, check_claim, check_records, check_store, load_master, verdict_for,
+)
+from nlp.market.window import Window, window_of
 from nlp.market.fetch import FetchError, fetch_prices
 from nlp.market.prices import (
     ImportProblem, ImportReport, PriceBar, PriceFile, PriceFileError, canonical_symbol,
@@ -11,8 +14,8 @@ from nlp.market.prices import (
 from nlp.market.series import MemoryPrices, PriceSeries, PriceSource, StorePrices
 
 __all__ = [
-    "VERDICTS", "FetchError", "ImportProblem", "ImportReport", "MemoryPrices", "PriceBar", "PriceFile",
+    "VERDICTS", "Verdict", "Window", "FetchError", "ImportProblem", "ImportReport", "MemoryPrices", "PriceBar", "PriceFile",
     "PriceFileError", "PriceSeries", "PriceSource", "StorePrices", "canonical_symbol",
     "check_claim", "check_records", "check_store", "load_master", "exchange_for", "fetch_prices", "import_prices",
-    "main_index_for", "parse_price_file", "sessions", "write_price_csv",
+    "main_index_for", "parse_price_file", "sessions", "verdict_for", "window_of", "write_price_csv",
 ]

@@ -32,19 +32,13 @@ from typing import Any
 
 from nlp.calendars import Sessions, known_exchange, sessions, to_epoch
 from nlp.market.exchanges import exchange_for, is_equity, main_index_for
+from nlp.market.window import INTRADAY, OVERNIGHT, SESSION, Window, window_of
 from nlp.market.series import PriceSeries, PriceSource
 
 SUPPORTED, CONTRADICTED, INCONCLUSIVE, UNVERIFIABLE = (
     "supported", "contradicted", "inconclusive", "unverifiable")
 VERDICTS = (SUPPORTED, CONTRADICTED, INCONCLUSIVE, UNVERIFIABLE)
 
-INTRADAY_PERIODS = ("intraday", "midday", "morning", "afternoon", "noon", "lunch", "early trade",
-                    "early trading", "in trade", "by the break", "opening", "at the open")
-SESSION_PERIODS = ("session", "close", "closed", "closing", "ended", "on the day", "day")
-#: the period of a move over a longer span the text does not state (has risen, is now up, +60%)
-UNSPECIFIED_PERIOD = "unspecified"
-UNSPECIFIED_NOTE = "the text does not say over which period"
-OVERNIGHT_PERIODS = ("overnight", "last night", "previous session", "prior session")
 #: Hedges widening the band: how far below / above the stated figure (share of it) still counts.
 HEDGES_BELOW = {"nearly": 0.1, "almost": 0.1, "just under": 0.05, "close to": 0.1,
                 "about": 0.1, "around": 0.1, "roughly": 0.1, "some": 0.1, "approximately": 0.1,
@@ -114,6 +108,7 @@ class _Context:
     published_at: float | None  # UTC epoch seconds, when the article says its time
     master: Any
     prices: PriceSource
+    window: Window
 
 
 def check_claim(claim: dict[str, Any], article: dict[str, Any], prices: PriceSource,
@@ -155,8 +150,13 @@ def _check(claim: dict[str, Any], article: dict[str, Any], prices: PriceSource,
     published_at = None
     if article.get("published_time"):
         published_at = to_epoch(article["published_time"], article.get("timezone"))
+    def bar_before(date: str) -> str | None:
+        i = series.before(date)
+        return series.dates[i] if i is not None else None
+
+    window = window_of(claim, article, calendar, exchange, bar_before)
     ctx = _Context(claim, article, series, symbol, exchange, calendar, published, published_at,
-                   master, prices)
+                   master, prices, window)
     if kind == "record":
         result = _check_record(ctx)
     elif kind == "change" and (claim.get("pct") is not None or claim.get("points") is not None
@@ -176,7 +176,43 @@ def _check(claim: dict[str, Any], article: dict[str, Any], prices: PriceSource,
     elif result["verdict"] == CONTRADICTED and kind == "distance":
         result = _careful_distance(ctx, result)
     result["exchange"] = exchange
+    result["period_window"] = window.public()
     return result
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A check as a careful checker reaches it: the verdict, the basis and numbers it rests on,
+    the window it measured over and every reading it tried (``readings``: name, verdict, why).
+
+    ``check_claim`` returns its ``public()`` dict, which is what is stored and exported.
+    """
+
+    verdict: str
+    basis: str | None
+    claimed: float | None
+    actual: float | None
+    why: str | None
+    note: str | None
+    window: dict[str, Any] | None
+    readings: tuple[dict[str, Any], ...]
+    details: dict[str, Any]
+
+    @classmethod
+    def of(cls, check: dict[str, Any]) -> Verdict:
+        readings = check.get("readings") or [_reading(check.get("basis") or "first", check)]
+        return cls(check["verdict"], check.get("basis"), check.get("claimed"), check.get("actual"),
+                   check.get("why"), check.get("note"), check.get("period_window"), tuple(readings),
+                   check)
+
+    def public(self) -> dict[str, Any]:
+        return dict(self.details)
+
+
+def verdict_for(claim: dict[str, Any], article: dict[str, Any], prices: PriceSource,
+                master: Any = None) -> Verdict:
+    """:func:`check_claim` as a :class:`Verdict`."""
+    return Verdict.of(check_claim(claim, article, prices, master))
 
 
 def why_line(check: dict[str, Any]) -> str | None:
@@ -239,7 +275,7 @@ def _careful(ctx: _Context, result: dict[str, Any]) -> dict[str, Any]:
                 return _verdict(UNVERIFIABLE, claimed=result.get("claimed"), note=(
                     f"stated price {_num(level)} is {ratio:.2f} times {ctx.symbol}'s close"
                     f" {_num(close)} on {session.get('date')}: not this instrument's price"),
-                    readings=[result.get("basis")])
+                    readings=[_reading(result.get("basis") or "first", result)])
             text = (f"stated level {_num(level)} matches the price before a later {_num(split)}-for-1"
                     " split (the series is split-adjusted; ratio inferred)")
             if _fits(result):
@@ -258,7 +294,7 @@ def _careful(ctx: _Context, result: dict[str, Any]) -> dict[str, Any]:
     unclear = _unclear_miss(result)
     if unclear:
         return {**result, "verdict": INCONCLUSIVE, "note": _join(f"not clearly wrong: {unclear}", why)}
-    explicit = claim.get("window_explicit", claim.get("period") is not None)
+    explicit = ctx.window.explicit
     if not explicit and level and close and _after_close(ctx, session.get("date")):
         low, high = _range(session)
         lt = _level_tolerance(float(level))
@@ -266,23 +302,30 @@ def _careful(ctx: _Context, result: dict[str, Any]) -> dict[str, Any]:
             return _verdict(UNVERIFIABLE, claimed=result.get("claimed"), note=(
                 f"stated price {_num(level)} lies outside the session's range {_num(low)}..{_num(high)}"
                 " in a story filed after the close: an extended-hours price the daily bars do not"
-                " show"), readings=[result.get("basis")])
+                " show"), readings=[_reading(result.get("basis") or "first", result)])
     # a claim made by hand (no window_explicit) fixes its window by naming a period
     scale = _out_of_scale(ctx, result, OUT_OF_SCALE_EXPLICIT if explicit else OUT_OF_SCALE)
     if scale:
         return {**result, "verdict": INCONCLUSIVE, "note": _join(scale, why)}
-    readings = []
-    if not explicit or not claim.get("day_named", True):
-        readings.append(_other_readings(ctx, result, day_only=explicit))
+    groups = []
+    if not explicit or not ctx.window.day_named:
+        groups.append(_other_readings(ctx, result, day_only=explicit))
     if explicit:
-        readings.append(_explicit_readings(ctx, result))
-    for name, other in (r for group in readings for r in group):
+        groups.append(_explicit_readings(ctx, result))
+    tried = [_reading(result.get("basis") or "first", result)]
+    for name, other in (r for group in groups for r in group):
+        tried.append(_reading(name, other))
         if other["verdict"] == SUPPORTED:
-            return {**result, "verdict": INCONCLUSIVE, "readings": [result.get("basis"), name],
+            return {**result, "verdict": INCONCLUSIVE, "readings": tried,
                     "note": _join(f"the text does not fix the window: the {name} reading fits"
                                   f" ({_reading_text(other)}), the {result.get('basis')} one does"
                                   " not", why)}
-    return result
+    return {**result, "readings": tried} if len(tried) > 1 else result
+
+
+def _reading(name: str, result: dict[str, Any]) -> dict[str, Any]:
+    """One reading tried, as a verdict keeps it: its name, verdict and numbers in one line."""
+    return {"reading": name, "verdict": result.get("verdict"), "why": why_line(result)}
 
 
 def _doubted(ctx: _Context, result: dict[str, Any]) -> dict[str, Any] | None:
@@ -328,7 +371,7 @@ def _careful_record(ctx: _Context, result: dict[str, Any]) -> dict[str, Any]:
         return doubted
     session, field = (result.get("session") or {}).get("date"), result.get("field")
     i = ctx.series.index(session) if session else None
-    if ctx.claim.get("day_named", True) or i is None or i < 2 or field is None or result.get("window"):
+    if ctx.window.day_named or i is None or i < 2 or field is None or result.get("window"):
         return result
     wording = (ctx.claim.get("record") or "").lower()
     scope_start, scope = _record_scope(wording, ctx.series.dates[i - 1])
@@ -336,7 +379,8 @@ def _careful_record(ctx: _Context, result: dict[str, Any]) -> dict[str, Any]:
     highest = not (result.get("basis") or "").startswith("record-low")
     before = _record_on(ctx, field, highest, i - 1, start, scope)
     if before["verdict"] == SUPPORTED:
-        return {**result, "verdict": INCONCLUSIVE, "readings": [result.get("basis"), "previous session"],
+        return {**result, "verdict": INCONCLUSIVE,
+                "readings": [_reading(result.get("basis") or "first", result), _reading("previous session", before)],
                 "note": _join(f"the text names no day: the session before ({ctx.series.dates[i - 1]}) set"
                               " the record", result.get("note"))}
     return result
@@ -569,144 +613,24 @@ def _pct(value: float, ref: float) -> float:
     return (value / ref - 1.0) * 100.0
 
 
-def _period(claim: dict[str, Any]) -> str:
-    return (claim.get("period") or "").lower().strip()
-
-
-@functools.lru_cache(maxsize=4096)
-def _has(period: str, words: tuple[str, ...]) -> bool:
-    """Whether ``period`` holds one of ``words`` as whole words (cached: periods repeat)."""
-    return _words_pattern(words).search(period) is not None
-
-
-@functools.cache
-def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
-
-
-def _window(claim: dict[str, Any], published: str | None) -> tuple[str, str, str] | None:
-    """(kind, first day, last day) of a week / month / year window the claim's period names."""
-    period = _period(claim)
-    end = claim.get("as_of") or published
-    if not end:
-        return None
-    day = dt.date.fromisoformat(end)
-    start = claim.get("window_start")
-    if re.search(r"\blast month\b|\bprevious month\b", period):
-        first = (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-        last = day.replace(day=1) - dt.timedelta(days=1)
-        if claim.get("as_of") and start:  # the extractor already resolved the month
-            first, last = dt.date.fromisoformat(start), day
-        return "month", first.isoformat(), last.isoformat()
-    if re.search(r"\blast week\b|\bprevious week\b", period):
-        if claim.get("as_of") and start:  # the extractor already resolved the week
-            return "week", start, end
-        monday = day - dt.timedelta(days=day.weekday())
-        return "week", (monday - dt.timedelta(days=7)).isoformat(), \
-            (monday - dt.timedelta(days=1)).isoformat()
-    if re.search(r"\blast year\b|\bprevious year\b", period):
-        return "year", dt.date(day.year - 1, 1, 1).isoformat(), dt.date(day.year - 1, 12, 31).isoformat()
-    if re.search(r"year.to.date|\bytd\b|\bthis year\b|so far in \d{4}|\bthe year\b", period):
-        return "year-to-date", start or dt.date(day.year, 1, 1).isoformat(), end
-    if re.search(r"month.to.date|\bthis month\b", period):
-        return "month", start or day.replace(day=1).isoformat(), end
-    if re.search(r"week.to.date|\bthis week\b|\bthe week\b", period):
-        return "week", start or (day - dt.timedelta(days=day.weekday())).isoformat(), end
-    if start:
-        return period or "window", start, end
-    return None
-
-
-def _undated_window(claim: dict[str, Any]) -> str | None:
-    """The note for a move over a window the text does not date ('unspecified', 'since the election'), else None."""
-    period = _period(claim)
-    if period == UNSPECIFIED_PERIOD:
-        return UNSPECIFIED_NOTE
-    if period.startswith("since ") and not claim.get("window_start"):
-        return f"{UNSPECIFIED_NOTE} ({period}: no date to measure from)"
-    return None
-
-
-def _session_date(ctx: _Context, basis: str) -> tuple[str | None, str | None]:
-    """(session date, why not) for a move or record on one session."""
-    claim, cal = ctx.claim, ctx.calendar
-    if basis == "overnight":
-        if claim.get("as_of"):
-            date = claim["as_of"]
-        else:
-            moment = ctx.published_at
-            if moment is None and ctx.published:
-                # no time: take the article's local noon, which orders it against the other market
-                moment = to_epoch(f"{ctx.published}T12:00:00", ctx.article.get("timezone") or "UTC")
-            date = None
-            if cal is not None and moment is not None:
-                date = cal.close_before(moment)
-            elif ctx.published:
-                i = ctx.series.before(ctx.published)
-                date = ctx.series.dates[i] if i is not None else None
-        if date is None:
-            return None, "no session before the article"
-        return date, None
-    date = claim.get("as_of") or ctx.published
-    if not date:
-        return None, "the article has no date"
-    if cal is not None and cal.covers(date) and not cal.is_session(date):
-        # an as_of that is only the article's own date does not name a session
-        if (claim.get("as_of") and claim["as_of"] != ctx.published) or basis == "intraday":
-            return None, f"no {ctx.exchange} session on {date}"
-        date = cal.on_or_before(date)  # a weekend story about the last session
-    return date, None
-
-
-def _resolve_basis(ctx: _Context, date: str) -> tuple[str, str | None, str]:
-    """(basis, session date, how chosen) for a one-session move: intraday or close-to-close."""
-    period = _period(ctx.claim)
-    if _has(period, INTRADAY_PERIODS):
-        return "intraday", date, "period"
-    explicit_session = _has(period, SESSION_PERIODS)
-    if ctx.published_at is not None and ctx.calendar is not None and date == ctx.published:
-        times = ctx.calendar.open_close(date)
-        if times is not None:
-            opens, closes = times
-            if ctx.published_at < opens and not explicit_session:
-                return "session", ctx.calendar.previous(date), "written before the open"
-            if ctx.published_at < closes and not explicit_session:
-                return "intraday", date, "written before the close"
-    return "session", date, "period" if explicit_session else "default"
-
-
 # -- moves ------------------------------------------------------------------------------
 
 
 def _check_move(ctx: _Context) -> dict[str, Any]:
-    claim = ctx.claim
-    undated = _undated_window(claim)
-    if undated is not None:
-        return _verdict(UNVERIFIABLE, note=undated, claimed=_claimed_pct(claim))
-    if _has(_period(claim), OVERNIGHT_PERIODS):
-        date, why = _session_date(ctx, "overnight")
-        if date is None:
-            return _verdict(UNVERIFIABLE, note=why, claimed=_claimed_pct(claim))
-        result = _check_session_move(ctx, date, "session", "period")
+    claim, w = ctx.claim, ctx.window
+    if w.kind == OVERNIGHT:
+        if w.note:
+            return _verdict(UNVERIFIABLE, note=w.note, claimed=_claimed_pct(claim))
+        result = _check_session_move(ctx, w.last, SESSION, "period")
         if result["verdict"] != UNVERIFIABLE:
-            result["note"] = _join(f"overnight: the {ctx.exchange or ctx.symbol} session of {date}",
+            result["note"] = _join(f"overnight: the {ctx.exchange or ctx.symbol} session of {w.last}",
                                    result["note"])
         return _with_index(ctx, result)
-    window = _window(claim, ctx.published)
-    if window is not None:
-        return _with_index(ctx, _check_window_move(ctx, *window))
-    date, why = _session_date(ctx, "session")
-    if date is None:
-        return _verdict(UNVERIFIABLE, note=why, claimed=_claimed_pct(claim))
-    basis, date, how = _resolve_basis(ctx, date)
-    if date is None:
-        return _verdict(UNVERIFIABLE, note="no session before the article",
-                        claimed=_claimed_pct(claim))
-    if basis == "intraday" and ctx.calendar is not None and ctx.calendar.covers(date) \
-            and not ctx.calendar.is_session(date):
-        return _verdict(UNVERIFIABLE, note=f"no {ctx.exchange} session on {date}",
-                        claimed=_claimed_pct(claim))
-    return _with_index(ctx, _check_session_move(ctx, date, basis, how))
+    if w.multi:
+        return _with_index(ctx, _check_window_move(ctx, w.basis, w.first, w.last))
+    if w.note:
+        return _verdict(UNVERIFIABLE, note=w.note, claimed=_claimed_pct(claim))
+    return _with_index(ctx, _check_session_move(ctx, w.last, w.basis, w.how))
 
 
 def _check_session_move(ctx: _Context, date: str, basis: str, how: str) -> dict[str, Any]:
@@ -954,16 +878,13 @@ def _check_window_move(ctx: _Context, kind: str, first: str, last: str) -> dict[
 
 
 def _check_level(ctx: _Context) -> dict[str, Any]:
-    claim, series = ctx.claim, ctx.series
-    window = None if _has(_period(claim), OVERNIGHT_PERIODS) else _window(claim, ctx.published)
-    if window is not None:
-        return _check_window_level(ctx, *window)
-    date, why = _session_date(ctx, "overnight" if _has(_period(claim), OVERNIGHT_PERIODS)
-                              else "session")
-    if date is None:
-        return _verdict(UNVERIFIABLE, note=why, claimed=claim.get("level"))
-    basis, date, how = _resolve_basis(ctx, date)
-    i = series.index(date) if date else None
+    claim, series, w = ctx.claim, ctx.series, ctx.window
+    if w.multi:
+        return _check_window_level(ctx, w.basis, w.first, w.last)
+    if w.session is None:
+        return _verdict(UNVERIFIABLE, note=w.session_note, claimed=claim.get("level"))
+    basis, date = w.session_basis, w.session
+    i = series.index(date)
     if i is None:
         return _verdict(UNVERIFIABLE, note=f"no {ctx.symbol} bar on {date}",
                         claimed=claim.get("level"))
@@ -1078,21 +999,17 @@ def _check_record(ctx: _Context) -> dict[str, Any]:
         fields = ["high" if highest else "low"]
     else:
         fields = None  # decided by the basis below
-    period = _period(claim)
-    window = None if _has(period, OVERNIGHT_PERIODS) else _window(claim, ctx.published)
-    if window is not None:
+    w = ctx.window
+    if w.multi:
         fields = fields or ["close", "high" if highest else "low"]
-        return _check_window_record(ctx, fields[0], highest, wording, *window)
-    date, why = _session_date(ctx, "overnight" if _has(period, OVERNIGHT_PERIODS) else "session")
-    if date is None:
-        return _verdict(UNVERIFIABLE, note=why)
-    basis = "session"
-    if not _has(period, OVERNIGHT_PERIODS):
-        basis, date, _ = _resolve_basis(ctx, date)
+        return _check_window_record(ctx, fields[0], highest, wording, w.basis, w.first, w.last)
+    if w.session is None:
+        return _verdict(UNVERIFIABLE, note=w.session_note)
+    basis, date = w.session_basis, w.session
     if fields is None:
         extreme = "high" if highest else "low"
-        fields = [extreme] if basis == "intraday" else ["close", extreme]
-    i = series.index(date) if date else None
+        fields = [extreme] if basis == INTRADAY else ["close", extreme]
+    i = series.index(date)
     if i is None:
         return _verdict(UNVERIFIABLE, note=f"no {ctx.symbol} bar on {date}")
     scope_start, scope = _record_scope(wording, date)
@@ -1106,7 +1023,7 @@ def _check_record(ctx: _Context) -> dict[str, Any]:
             break
     else:
         result = results[0]
-    if _has(period, OVERNIGHT_PERIODS):
+    if w.kind == OVERNIGHT:
         result["note"] = _join(f"overnight: the {ctx.exchange or ctx.symbol} session of {date}",
                                result["note"])
     return result
@@ -1123,11 +1040,10 @@ def _check_distance(ctx: _Context) -> dict[str, Any]:
     claim, series = ctx.claim, ctx.series
     wording = claim["record"].lower()
     highest = not re.search(r"\blow|\btrough|\bbottom", wording)
-    date, why = _session_date(ctx, "session")
-    if date is None:
-        return _verdict(UNVERIFIABLE, note=why, claimed=_claimed_pct(claim))
-    basis, date, _ = _resolve_basis(ctx, date)
-    i = series.index(date) if date else None
+    if ctx.window.session is None:
+        return _verdict(UNVERIFIABLE, note=ctx.window.session_note, claimed=_claimed_pct(claim))
+    basis, date = ctx.window.session_basis, ctx.window.session
+    i = series.index(date)
     if i is None:
         return _verdict(UNVERIFIABLE, note=f"no {ctx.symbol} bar on {date}", claimed=_claimed_pct(claim))
     scope_start, scope = _record_scope(wording, date)
@@ -1145,7 +1061,7 @@ def _check_distance(ctx: _Context) -> dict[str, Any]:
         best, at = prior
         close = series.close[i]
         low, high = _range(_bar(series, i))
-        if basis == "intraday":
+        if basis == INTRADAY:
             floor, ceiling = sorted((_pct(low, best), _pct(high, best)))
             actual = min(max(claimed, floor), ceiling)
             fits = max(lo, floor) <= min(hi, ceiling) + 1e-9
