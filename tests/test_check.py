@@ -439,3 +439,18 @@ def test_a_verdict_keeps_every_reading_it_tried(us_prices):
     assert v.window["kind"] == "session" and v.window["day_named"] is False
     plain = verdict_for(claim(symbol="XYZ", pct=2.0, direction="up", precision=0.05), NY, us_prices)
     assert plain.verdict == "supported" and [r["reading"] for r in plain.readings] == ["close-to-close"]
+
+
+def test_a_windows_stated_price_from_before_a_later_split():
+    prices = MemoryPrices([bar("ZZ", "2013-03-01", 50.0), bar("ZZ", "2013-03-08", 56.0, 54.0, 56.5)])
+    said = claim(symbol="ZZ", pct=10, direction="up", level=110.0, period="this week",
+                 as_of="2013-03-08", window_explicit=True)
+    check = check_claim(said, ny("2013-03-08"), prices)
+    assert check["verdict"] == "supported", check
+    assert check["measured_to"] == "stated level after the split"
+
+
+def test_a_level_tolerates_the_price_datas_own_rounding():
+    prices = MemoryPrices([bar("ZZ", "2013-03-04", 21.0), bar("ZZ", "2013-03-05", 21.07)])
+    said = claim(kind="level", symbol="ZZ", level=21.075, as_of="2013-03-05", **EXPLICIT)
+    assert check_claim(said, NY, prices)["verdict"] == "supported"

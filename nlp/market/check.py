@@ -596,6 +596,12 @@ def _band(claimed: float, precision: float | None, hedge: str | None) -> tuple[f
     return small, large, tol
 
 
+def _data_unit(price: float) -> float:
+    """Half a unit of the price data's own rounding (21.07 -> 0.005); 0 for full-precision floats."""
+    unit = _half_unit(price)
+    return unit if unit >= 0.00005 else 0.0
+
+
 def _level_tolerance(level: float) -> float:
     return max(_half_unit(level), LEVEL_RELATIVE_TOLERANCE * abs(level))
 
@@ -678,7 +684,7 @@ def _check_session_move(ctx: _Context, date: str, basis: str, how: str) -> dict[
             fits = lo - 1e-9 <= actual <= hi + 1e-9
         level_fits = None
         if level is not None:
-            lt = _level_tolerance(level)
+            lt = _level_tolerance(level) + _data_unit(close)
             in_range = (low - lt <= level <= high + lt) if basis == "intraday" \
                 else abs(level - close) <= lt
             implied = _pct(level, ref)
@@ -845,7 +851,15 @@ def _check_window_move(ctx: _Context, kind: str, first: str, last: str) -> dict[
     if end is not None and end > r and (not candidates or series.dates[end] != candidates[0][1]):
         candidates.append(("close", series.dates[end], series.close[end]))
     if claim.get("level") is not None:
-        candidates.append(("stated level", last, float(claim["level"])))
+        stated = float(claim["level"])
+        if end is not None:
+            # a price stated before a later split: the split-adjusted series' own scale
+            low, high = _range(_bar(series, end))
+            if not low * 0.9 <= stated <= high * 1.1:
+                split = _split_match(ctx, end, stated, low, high, series.close[end], "intraday")
+                stated = stated / split[0] if split else stated
+        candidates.append(("stated level" if stated == float(claim["level"]) else "stated level after the split",
+                           last, stated))
     if not candidates:
         return _verdict(UNVERIFIABLE, basis=basis, claimed=claimed,
                         note=f"no {ctx.symbol} close in {first}..{last}")
@@ -926,8 +940,8 @@ def _level_reading(ctx: _Context, i: int, basis: str) -> tuple[bool, dict[str, A
     """(fits, the check's fields) of the claim's level on bar ``i``: inside the session's range
     (``intraday``) or at its close (any other basis)."""
     series, level = ctx.series, float(ctx.claim["level"])
-    lt = _level_tolerance(level)
     close = series.close[i]
+    lt = _level_tolerance(level) + _data_unit(close)
     low, high = _range(_bar(series, i))
     if basis == "intraday":
         fits, actual, name = low - lt <= level <= high + lt, min(max(level, low), high), "intraday-range"
