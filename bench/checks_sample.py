@@ -1,13 +1,16 @@
 """Draw the seeded, stratified sample of real check verdicts that issue 11 is measured on.
 
     python bench/checks_sample.py --db reuters.db --seed 1111 --out tests/data/checks_sample \
-        [--contradicted 160] [--supported 110] [--unverifiable 110]
+        [--contradicted 160] [--supported 110] [--unverifiable 110] [--inconclusive 0] \
+        [--halves halves.json] [--exclude earlier.jsonl ...]
 
 ``reuters.db`` is a ``newslink run`` of the whole dev archive with the US prices
 (``--prices ../shared/data/prices/us-2012-2017``). The sample takes, at random with the seed,
 the given number of claims of each verdict. Every distinct article date is assigned, at random
 with the same seed, to the tuning half or the locked half, so a day's articles stay together
-and both halves span the whole period. Writes ``tuning.jsonl`` and ``locked.jsonl``: per claim
+and both halves span the whole period. With ``--halves`` the dates keep the halves of an earlier
+sample (the rest are assigned at random) and the counts are drawn per half; ``--exclude`` leaves
+out the articles of earlier samples. Writes ``tuning.jsonl`` and ``locked.jsonl``: per claim
 the article (member, title, publish time), the claim as extracted, its sentence and the
 paragraph's first sentence, the verdict with its numbers, and the daily bars around the
 claim's date for its symbol and the S&P 500 (close-to-close moves included), which is what a
@@ -84,19 +87,42 @@ def main() -> None:
     parser.add_argument("--contradicted", type=int, default=160)
     parser.add_argument("--supported", type=int, default=110)
     parser.add_argument("--unverifiable", type=int, default=110)
+    parser.add_argument("--inconclusive", type=int, default=0)
+    parser.add_argument("--halves", type=Path, default=None,
+                        help="JSON {date: tuning|locked} fixing each article date's half; a date it"
+                             " lacks is assigned at random with the seed. The counts are then per half.")
+    parser.add_argument("--exclude", type=Path, nargs="*", default=[],
+                        help="earlier samples (jsonl) whose articles are left out")
     args = parser.parse_args()
     conn = sqlite3.connect(args.db)
     rng = random.Random(args.seed)
+    skip = {json.loads(line)["id"].split(":")[0] for p in args.exclude
+            for line in p.read_text(encoding="utf-8").splitlines() if line.strip()}
     picked = []
-    for verdict, n in (("contradicted", args.contradicted), ("supported", args.supported),
-                       ("unverifiable", args.unverifiable)):
-        ids = [r[0] for r in conn.execute("SELECT claim FROM checks WHERE verdict = ? ORDER BY claim",
-                                          (verdict,))]
-        picked += rng.sample(ids, min(n, len(ids)))
-    dates = sorted({r[0] for r in conn.execute(
-        f"SELECT DISTINCT a.published FROM claims c JOIN articles a ON a.id = c.article_id"
-        f" WHERE c.id IN ({','.join('?' * len(picked))})", picked)})
-    half = {d: ("tuning" if rng.random() < 0.5 else "locked") for d in dates}
+    counts = (("contradicted", args.contradicted), ("supported", args.supported),
+              ("inconclusive", args.inconclusive), ("unverifiable", args.unverifiable))
+    if args.halves is None:
+        for verdict, n in counts:
+            ids = [r[0] for r in conn.execute("SELECT claim FROM checks WHERE verdict = ? ORDER BY claim",
+                                              (verdict,)) if r[0].split(":")[0] not in skip]
+            picked += rng.sample(ids, min(n, len(ids)))
+        dates = sorted({r[0] for r in conn.execute(
+            f"SELECT DISTINCT a.published FROM claims c JOIN articles a ON a.id = c.article_id"
+            f" WHERE c.id IN ({','.join('?' * len(picked))})", picked)})
+        half = {d: ("tuning" if rng.random() < 0.5 else "locked") for d in dates}
+    else:
+        half = json.loads(args.halves.read_text(encoding="utf-8"))
+        for d in sorted(r[0] for r in conn.execute("SELECT DISTINCT published FROM articles"
+                                                     " WHERE published IS NOT NULL")):
+            if d not in half:
+                half[d] = "tuning" if rng.random() < 0.5 else "locked"
+        for name in ("tuning", "locked"):
+            for verdict, n in counts:
+                ids = [r[0] for r in conn.execute(
+                    "SELECT k.claim, a.published FROM checks k JOIN articles a ON a.id = k.article_id"
+                    " WHERE k.verdict = ? ORDER BY k.claim", (verdict,))
+                    if half.get(r[1]) == name and r[0].split(":")[0] not in skip]
+                picked += rng.sample(ids, min(n, len(ids)))
     items = {"tuning": [], "locked": []}
     for pk in picked:
         c = dict(zip(CLAIM_COLUMNS, conn.execute(
@@ -124,9 +150,9 @@ def main() -> None:
         with open(args.out / f"{name}.jsonl", "w", encoding="utf-8") as f:
             for row in rows:
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
-        counts = {v: sum(r["check"]["verdict"] == v for r in rows) for v in
-                  ("contradicted", "supported", "unverifiable")}
-        print(f"{name}: {len(rows)} claims {counts}")
+        found = {v: sum(r["check"]["verdict"] == v for r in rows) for v in
+                 ("contradicted", "supported", "inconclusive", "unverifiable")}
+        print(f"{name}: {len(rows)} claims {found}")
 
 
 if __name__ == "__main__":

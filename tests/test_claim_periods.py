@@ -78,6 +78,9 @@ PERIODS = [
     ("The S&P 500 rose 10 percent in the first quarter.", "unspecified", "2012-10-24", None),
     # one session, as before
     ("Apple soared 18 percent after a rosy outlook for this quarter.", "session", "2012-10-24", None),
+    ("Apple shares soared 40 percent on the takeover bid.", "session", "2012-10-24", None),
+    ("Apple shares jumped 30 percent after the company agreed to be bought.", "session", "2012-10-24", None),
+    ("Apple shares jumped 30 percent after three months of talks.", "unspecified", "2012-10-24", None),
     ("Apple shares fell 1 percent Tuesday to $76.65.", "session", "2012-10-23", None),
     ("Apple rose 1.2 percent on Tuesday.", "session", "2012-10-23", None),
     ("Apple fell 3 percent.", "session", "2012-10-24", None),

@@ -1364,8 +1364,30 @@ def _period_label(d: Draft, claim: Claim) -> str | None:
         spans = lexicon().spans
         if d.subject.kind == "index" and any(spans[p] == "crash" for _, _, p in _phrases(d.anchor.sent, spans)):
             return None
+        if d.subject.kind == "equity" and _on_news(d.anchor):
+            return None  # 'soared 40 percent on the takeover bid': one session's reaction to news
         return "unspecified"
     return None
+
+
+#: prepositions that tie a move to the news it reacts to ('on the takeover bid', 'after the offer')
+NEWS_PREPS = frozenset({"on", "after", "following"})
+
+
+def _on_news(anchor: Token) -> bool:
+    """Whether the move word's clause reacts to news named right after it ('jumped 30 percent after
+    the company agreed to be bought'), not to a time ('on Monday', 'after three months')."""
+    verb = anchor if anchor.pos_ in {"VERB", "AUX"} else _clause_verb(anchor)
+    for child in verb.children:
+        if child.dep_ == "advcl" and child.i > anchor.i and any(
+                m.dep_ == "mark" and m.lower_ in NEWS_PREPS for m in child.children):
+            return True  # 'after the company agreed to be bought'
+        if child.dep_ == "prep" and child.lower_ in NEWS_PREPS and child.i > anchor.i:
+            objects = [t for t in child.children if t.dep_ in {"pobj", "pcomp"}]
+            if objects and not any(t.lemma_.lower() in TIME_WORDS or t.lower_ in TIME_WORDS or t.like_num
+                                   for t in objects[0].subtree):
+                return True
+    return False
 
 
 def _anchor_for(d: Draft, label: str | None, code: str | None, when: ArticleTime | None,
