@@ -32,6 +32,7 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from nlp.errors import NewslinkError
 from nlp.store import ErrorRow
 from nlp.types import Article
 
@@ -52,8 +53,10 @@ MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 
 
-class ReadError(Exception):
+class ReadError(NewslinkError):
     """An input that cannot become an article; ``stage`` says where it failed."""
+
+    code = "NL101"
 
     def __init__(self, reason: str, stage: str = "parse", line: int | None = None):
         super().__init__(reason)

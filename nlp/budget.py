@@ -13,14 +13,18 @@ import signal
 import threading
 from types import TracebackType
 
+from nlp.errors import NewslinkError
+
 #: seconds one article (or one 100,000-character piece of a longer one) may take to extract
 ARTICLE_TIMEOUT = 30.0
 #: an article longer than this many characters becomes an error row "too long", not pieces
 MAX_CHARS = 2_000_000
 
 
-class ArticleTimeout(Exception):
+class ArticleTimeout(NewslinkError):
     """Work on one article ran past its time budget."""
+
+    code = "NL102"
 
     def __init__(self, seconds: float, stage: str | None):
         self.seconds = seconds

@@ -25,6 +25,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from nlp.errors import NewslinkError
+
 MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "instruments"
 
 KINDS = ("index", "equity", "sector", "commodity", "currency", "rate", "other")
@@ -60,8 +62,10 @@ class Rename:
     until: str  # first day of the newer symbol, ISO date
 
 
-class InstrumentFileError(ValueError):
+class InstrumentFileError(NewslinkError, ValueError):
     """A row of an instrument CSV is invalid; the message names ``file:line``."""
+
+    code = "NL401"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.errors import NewslinkError
 import nlp
 from nlp.budget import Deadline
 from nlp.components import register_extensions
@@ -50,8 +51,10 @@ PIECE_CHARS = 100_000
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 
 
-class ModelNotFound(RuntimeError):
+class ModelNotFound(NewslinkError, RuntimeError):
     """No English spaCy pipeline is installed."""
+
+    code = "NL501"
 
 
 def load_language(exclude: tuple[str, ...] = ()) -> tuple[Language, str]:

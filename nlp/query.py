@@ -43,6 +43,8 @@ from typing import Any
 
 import pandas as pd
 
+from nlp.errors import NewslinkError
+
 VERDICTS = ("supported", "contradicted", "unverifiable", "inconclusive")
 CLAIM_KINDS = ("change", "level", "record", "distance", "range")
 
@@ -95,8 +97,10 @@ CREATE INDEX IF NOT EXISTS idx_claims_kind_as_of ON claims(kind, as_of);
 _FTS_SYNTAX = re.compile(r'"|\*$|\*\s|\bNEAR\(|\s(?:AND|OR|NOT)\s|^\s*NOT\s')
 
 
-class QueryError(Exception):
+class QueryError(NewslinkError):
     """A query that cannot run: bad filter value, bad search syntax, refused SQL."""
+
+    code = "NL601"
 
 
 def ensure_views(db: Any) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nlp.errors import NewslinkError
 from nlp.query import QueryError, connect_readonly
 
 SESSIONS_BEFORE = 12  # daily bars drawn before the article's session
@@ -32,8 +33,10 @@ VERDICT_COLOURS = {"supported": "#15803d", "contradicted": "#b91c1c", "inconclus
 UNDERLINES = {"claim": 2, "cause": 5, "effect": 8}
 
 
-class ReportError(Exception):
+class ReportError(NewslinkError):
     """No such article, or no way to read the given file."""
+
+    code = "NL602"
 
 
 @dataclass

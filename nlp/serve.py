@@ -16,12 +16,16 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from nlp.errors import NewslinkError
+
 METADATA = Path(__file__).resolve().parents[1] / "models" / "serve" / "metadata.json"
 HOST = "127.0.0.1"
 
 
-class ServeError(Exception):
+class ServeError(NewslinkError):
     """Datasette missing, or no database to serve."""
+
+    code = "NL603"
 
 
 @functools.cache

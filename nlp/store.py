@@ -25,6 +25,8 @@ from typing import Any
 
 import sqlite_utils
 
+from nlp.errors import NewslinkError
+
 DEFAULT_DB = "newslink.db"
 
 #: Tables holding facts of one article, deleted and rewritten together.
@@ -264,8 +266,10 @@ PRICE_COLUMNS = (
 )
 
 
-class StoreError(Exception):
+class StoreError(NewslinkError):
     """A database that cannot be opened or written as newslink expects."""
+
+    code = "NL201"
 
 
 @dataclass

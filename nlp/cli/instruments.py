@@ -40,7 +40,7 @@ def add(
     try:
         added = instruments.add_from_csv(file)
     except instruments.InstrumentFileError as exc:
-        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        err.print(f"[red]error {exc.code}:[/red] {exc}", markup=True, highlight=False)
         raise typer.Exit(1) from None
     typer.echo(f"added {added} row(s) to {instruments.user_file()}")
 

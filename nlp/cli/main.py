@@ -168,7 +168,7 @@ def extract(
     try:
         record = extract_file(file, prices=list(prices), db=db, use_causal_model=not no_model)
     except ReadError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(f"[red]error {exc.code}:[/red] {exc}")
         raise typer.Exit(1)
     if as_json:
         sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
@@ -191,7 +191,7 @@ def stats(db: Path = typer.Option(Path(DEFAULT_DB), "--db", help="SQLite databas
     try:
         data = database_stats(db)
     except StoreError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(f"[red]error {exc.code}:[/red] {exc}")
         raise typer.Exit(2)
     if as_json:
         sys.stdout.write(json.dumps(data, indent=2) + "\n")

@@ -36,7 +36,7 @@ def import_command(
     try:
         report = import_prices(Store(db), path, symbol=symbol)
     except PriceFileError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error {exc.code}: {exc}", err=True)
         raise typer.Exit(2) from None
     if as_json:
         typer.echo(json.dumps(report.public(), indent=2))
@@ -72,7 +72,7 @@ def fetch_command(
     try:
         bars = fetch_prices(symbols, start, end)
     except FetchError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error {exc.code}: {exc}", err=True)
         raise typer.Exit(1) from None
     n = Store(db).replace_prices(bar.row() for bar in bars)
     typer.echo(f"{n} bars of {len(symbols)} symbol(s) into {db}")

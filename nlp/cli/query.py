@@ -32,7 +32,8 @@ VERDICT_STYLE = {"supported": "green", "contradicted": "bold red", "unverifiable
 
 
 def _fail(exc: Exception) -> None:
-    err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+    code = getattr(exc, "code", None)
+    err.print(f"[red]error{' ' + code if code else ''}:[/red] {exc}", markup=True, highlight=False)
     raise typer.Exit(1)
 
 

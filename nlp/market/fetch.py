@@ -12,6 +12,7 @@ import importlib
 import socket
 from typing import Any
 
+from nlp.errors import NewslinkError
 from nlp.market.prices import PriceBar, canonical_symbol
 
 YAHOO_HOST = "query2.finance.yahoo.com"
@@ -19,8 +20,10 @@ YAHOO_HOST = "query2.finance.yahoo.com"
 YAHOO_SYMBOLS: dict[str, str] = {}
 
 
-class FetchError(RuntimeError):
+class FetchError(NewslinkError, RuntimeError):
     """Prices cannot be fetched: yfinance missing, offline, or Yahoo returned nothing."""
+
+    code = "NL302"
 
 
 def _yfinance() -> Any:

@@ -23,6 +23,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nlp.errors import NewslinkError
+
 #: Column order of newslink's own price format (and of the ``prices`` table).
 OWN_COLUMNS = ("symbol", "date", "open", "high", "low", "close", "adj_close", "volume",
                "dividend", "split", "source")
@@ -56,8 +58,10 @@ MISSING = {"", "null", "nan", "none", "-", "n/a", "na",
 NUMBER_FIELDS = ("open", "high", "low", "close", "adj_close", "volume", "dividend", "split")
 
 
-class PriceFileError(ValueError):
+class PriceFileError(NewslinkError, ValueError):
     """A price file that cannot be read whole; ``str()`` is ``path:line: reason``."""
+
+    code = "NL301"
 
     def __init__(self, path: str | Path, line: int | None, reason: str):
         self.path, self.line, self.reason = str(path), line, reason
