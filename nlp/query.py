@@ -3,13 +3,13 @@
 Every function takes ``db`` (a path, a ``sqlite3.Connection`` or a sqlite-utils
 ``Database``) and keyword filters that combine with AND; a path is opened
 read-only, so querying never changes the database. The same SQL backs the
-views of :func:`ensure_views`, which the store creates for Datasette and for
+views of :func:`nlp.views.ensure_views`, which the store creates for Datasette and for
 people writing their own SQL (``newslink sql``).
 
 Filters:
 - ``symbol``: an instrument symbol (``8035.T``); for quotes the speaker's firm,
   for causes a symbol the effect is about, for articles a linked mention.
-- ``kind``: the claim kind (``change``, ``level``, ``record``, ``range``) or
+- ``kind``: the claim kind (``change``, ``level``, ``record``, ``distance``, ``range``) or
   quote kind (``direct``, ``indirect``).
 - ``verdict``: ``supported``, ``contradicted``, ``unverifiable``,
   ``inconclusive``, or ``unchecked`` (a claim with no check yet).
@@ -44,31 +44,13 @@ from typing import Any
 import pandas as pd
 
 from nlp.errors import NewslinkError
+from nlp.store import Store, open_database
+from nlp.views import (
+    CAUSE_FIELDS, CAUSE_FROM, CLAIM_FIELDS, CLAIM_FROM, QUOTE_FIELDS, QUOTE_FROM,
+)
 
 VERDICTS = ("supported", "contradicted", "unverifiable", "inconclusive")
 CLAIM_KINDS = ("change", "level", "record", "distance", "range")
-
-_ARTICLE_FIELDS = "a.published, a.title, a.source, a.member"
-
-CLAIM_FIELDS = f"""c.id, c.article_id, {_ARTICLE_FIELDS}, c.claim_id, c.kind, c.text,
-    c.start, c."end", c.subject, c.symbol, c.direction, c.pct, c.points, c.bps, c.level,
-    c.record, c.period, c.as_of, c.hedge, c.after_hours,
-    k.verdict, k.basis, k.claimed, k.actual, k.tolerance, k.reference_date, k.reference_close,
-    k.session_date, k.session_low, k.session_high, k.session_close, k.index_symbol,
-    k.index_move, k.excess, k.note"""
-CLAIM_FROM = """claims c JOIN articles a ON a.id = c.article_id
-    LEFT JOIN checks k ON k.claim = c.id"""
-
-QUOTE_FIELDS = f"""q.id, q.article_id, {_ARTICLE_FIELDS}, q.idx, q.text, q.start, q."end",
-    q.kind, q.speaker, q.speaker_kind, q.role, q.organization, q.organization_symbol,
-    s.name AS organization_name, q.cue, q.paraphrase"""
-QUOTE_FROM = """quotes q JOIN articles a ON a.id = q.article_id
-    LEFT JOIN symbols s ON s.symbol = q.organization_symbol"""
-
-CAUSE_FIELDS = f"""x.id, x.article_id, {_ARTICLE_FIELDS}, x.idx, x.cause_text, x.cause_start,
-    x.cause_end, x.effect_text, x.effect_start, x.effect_end, x.cue, x.effect_symbols,
-    x.claim_ids, x.method, x.score"""
-CAUSE_FROM = "causes x JOIN articles a ON a.id = x.article_id"
 
 ARTICLE_FIELDS = """a.id, a.published, a.title, a.source, a.member, a.dateline, a.chars,
     (SELECT count(*) FROM instruments i WHERE i.article_id = a.id) AS instruments,
@@ -80,19 +62,6 @@ ARTICLE_FIELDS = """a.id, a.published, a.title, a.source, a.member, a.dateline, 
     (SELECT group_concat(DISTINCT i.symbol) FROM instruments i
         WHERE i.article_id = a.id AND i.symbol IS NOT NULL) AS symbols"""
 
-#: Views for the common joins, by name.
-VIEWS = {
-    "claims_view": f"SELECT {CLAIM_FIELDS} FROM {CLAIM_FROM}",
-    "quotes_view": f"SELECT {QUOTE_FIELDS} FROM {QUOTE_FROM}",
-    "causes_view": f"SELECT {CAUSE_FIELDS} FROM {CAUSE_FROM}",
-}
-#: Indexes for the filters (newest first by a claim's date) that the store's schema lacks.
-INDEXES_SQL = """
-CREATE INDEX IF NOT EXISTS idx_quotes_organization_symbol ON quotes(organization_symbol);
-CREATE INDEX IF NOT EXISTS idx_claims_symbol_as_of ON claims(symbol, as_of);
-CREATE INDEX IF NOT EXISTS idx_claims_kind_as_of ON claims(kind, as_of);
-"""
-
 # Characters or words that mark a search as FTS5 syntax rather than plain words.
 _FTS_SYNTAX = re.compile(r'"|\*$|\*\s|\bNEAR\(|\s(?:AND|OR|NOT)\s|^\s*NOT\s')
 
@@ -101,30 +70,6 @@ class QueryError(NewslinkError):
     """A query that cannot run: bad filter value, bad search syntax, refused SQL."""
 
     code = "NL601"
-
-
-def ensure_views(db: Any) -> None:
-    """Create or update the views and extra indexes; writes nothing when they are current.
-
-    ``db``: a path, a sqlite3 connection, a sqlite-utils Database or a Store.
-    Meant to be called from ``Store.ensure_schema`` after the tables exist.
-    """
-    conn = sqlite3.connect(db) if isinstance(db, (str, Path)) else _connection(db)
-    try:
-        for name, select in VIEWS.items():
-            sql = f"CREATE VIEW {name} AS {select}"
-            row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?",
-                               (name,)).fetchone()
-            if row and row[0] == sql:
-                continue
-            if row:  # made by another version of newslink
-                conn.execute(f"DROP VIEW {name}")
-            conn.execute(sql)
-        conn.executescript(INDEXES_SQL)
-        conn.commit()
-    finally:
-        if isinstance(db, (str, Path)):
-            conn.close()
 
 
 # -- opening ------------------------------------------------------------------------------
@@ -549,8 +494,6 @@ def open_store(db: str | Path):
 
     Raises QueryError when there is no such file.
     """
-    from nlp.store import Store, open_database
-
     connect_readonly(db).close()
     try:
         return Store(open_database(db, readonly=True))

@@ -20,10 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from nlp.articles import read_inputs
+from nlp import workers
 from nlp.budget import ARTICLE_TIMEOUT, MAX_CHARS, ArticleTimeout
 from nlp.market import StorePrices, check_records, import_prices
 from nlp.store import DEFAULT_DB, ErrorRow, Store
 from nlp.types import Article
+from nlp.workers import extract_one
 
 log = logging.getLogger(__name__)
 
@@ -214,24 +216,6 @@ def extract_batch(pipeline, articles: list[Article], *, timeout: float | None = 
     return records, errors
 
 
-def extract_one(pipeline, article: Article, *, timeout: float | None = ARTICLE_TIMEOUT,
-                max_chars: int | None = MAX_CHARS) -> dict[str, Any] | ErrorRow:
-    """The record of one article, or the ErrorRow that says why there is none. Never raises
-    (but for KeyboardInterrupt and SystemExit)."""
-    from nlp.pipeline import extract_article
-
-    if max_chars is not None and len(article.text) > max_chars:
-        return ErrorRow(article.source, "size", f"too long: {len(article.text):,} characters"
-                        f" (the limit is {max_chars:,})", article.member)
-    try:
-        return extract_article(article, pipeline, timeout=timeout)
-    except ArticleTimeout as exc:
-        return ErrorRow(article.source, "extract", str(exc), article.member)
-    except Exception as exc:  # noqa: BLE001  (any failure is this article's error row)
-        log.warning("%s: extraction failed: %s: %s", article.where, type(exc).__name__, exc)
-        return ErrorRow(article.source, "extract", f"{type(exc).__name__}: {exc}", article.member)
-
-
 class Extractor:
     """Extraction for a run: in this process (one worker) or in a pool of worker processes.
 
@@ -265,16 +249,12 @@ class Extractor:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        from nlp import workers
-
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=workers.start_worker,
                                    initargs=(self.use_causal_model,))
 
     def _extract_in_pool(self, articles: list[Article]) -> tuple[list[dict[str, Any]], list[ErrorRow]]:
         from concurrent.futures.process import BrokenProcessPool
-
-        from nlp import workers
 
         if self._pool is None:
             self._pool = self._new_pool()
@@ -292,8 +272,6 @@ class Extractor:
 
     def _one_in_fresh_pool(self, article: Article) -> dict[str, Any] | ErrorRow:
         from concurrent.futures.process import BrokenProcessPool
-
-        from nlp import workers
 
         for _ in range(2):
             if self._pool is None:

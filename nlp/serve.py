@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from nlp.errors import NewslinkError
+from nlp.views import ensure_views
 
 METADATA = Path(__file__).resolve().parents[1] / "models" / "serve" / "metadata.json"
 HOST = "127.0.0.1"
@@ -55,8 +56,6 @@ def datasette_command(db: str | Path, metadata_path: str | Path, *, port: int = 
 
 def add_views(db: str | Path) -> bool:
     """Create newslink's views in ``db`` when it is writable; return whether they exist."""
-    from nlp.query import ensure_views
-
     try:
         conn = sqlite3.connect(db)
         try:

@@ -26,6 +26,7 @@ from typing import Any
 import sqlite_utils
 
 from nlp.errors import NewslinkError
+from nlp.views import ensure_views
 
 DEFAULT_DB = "newslink.db"
 
@@ -357,8 +358,6 @@ class Store:
         self.conn.executescript(SCHEMA)
         self.conn.executescript(FTS_TRIGGERS)
         self.conn.commit()
-        from nlp.query import ensure_views  # views for the common joins; no NLP in there
-
         ensure_views(self.db)
 
     @contextmanager

@@ -7,11 +7,16 @@ parent only checks and stores.
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
+from nlp.budget import ARTICLE_TIMEOUT, MAX_CHARS, ArticleTimeout
+from nlp.pipeline import extract_article, shared_pipeline
 from nlp.store import ErrorRow
 from nlp.types import Article
+
+log = logging.getLogger(__name__)
 
 _pipeline = None
 
@@ -30,16 +35,28 @@ def start_worker(use_causal_model: bool = True) -> None:
         torch.set_num_threads(1)
     except ImportError:
         pass
-    from nlp.pipeline import shared_pipeline
-
     _pipeline = shared_pipeline(use_causal_model)
 
 
 def extract_in_worker(article: Article, timeout: float | None, max_chars: int | None
                       ) -> dict[str, Any] | ErrorRow:
     """The record of ``article`` (or its error row), extracted with this worker's pipeline."""
-    from nlp.run import extract_one
-
     if _pipeline is None:
         start_worker()
     return extract_one(_pipeline, article, timeout=timeout, max_chars=max_chars)
+
+
+def extract_one(pipeline, article: Article, *, timeout: float | None = ARTICLE_TIMEOUT,
+                max_chars: int | None = MAX_CHARS) -> dict[str, Any] | ErrorRow:
+    """The record of one article, or the ErrorRow that says why there is none. Never raises
+    (but for KeyboardInterrupt and SystemExit)."""
+    if max_chars is not None and len(article.text) > max_chars:
+        return ErrorRow(article.source, "size", f"too long: {len(article.text):,} characters"
+                        f" (the limit is {max_chars:,})", article.member)
+    try:
+        return extract_article(article, pipeline, timeout=timeout)
+    except ArticleTimeout as exc:
+        return ErrorRow(article.source, "extract", str(exc), article.member)
+    except Exception as exc:  # noqa: BLE001  (any failure is this article's error row)
+        log.warning("%s: extraction failed: %s: %s", article.where, type(exc).__name__, exc)
+        return ErrorRow(article.source, "extract", f"{type(exc).__name__}: {exc}", article.member)

@@ -236,7 +236,7 @@ def sample_prices(start: str = "2024-02-01", end: str = "2024-03-15") -> list[di
 
 def build_sample_db(path: str | Path) -> Path:
     """Write the sample records and seed prices into a new database at ``path``."""
-    from nlp.query import ensure_views
+    from nlp.views import ensure_views
     from nlp.store import Store
 
     store = Store(path)

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 import nlp.cli.query  # noqa: F401  (registers the commands)
-from nlp import query
+from nlp import query, views
 from nlp.cli.app import app
 from nlp.store import Store
 from query_sample import OTHER_ID, REUTERS, SEED, build_sample_db, reuters_records
@@ -419,10 +419,10 @@ def test_ensure_views_replaces_old_views_and_is_a_no_op_when_current(tmp_path):
     conn.execute("CREATE VIEW claims_view AS SELECT 1 AS old")
     conn.commit()
     conn.close()
-    query.ensure_views(db)
+    views.ensure_views(db)
     assert query.run_sql(db, "SELECT count(*) AS n FROM claims_view").n[0] == 12
     readonly = query.connect_readonly(db)
     try:
-        query.ensure_views(readonly)  # nothing to write, so a read-only connection is enough
+        views.ensure_views(readonly)  # nothing to write, so a read-only connection is enough
     finally:
         readonly.close()
