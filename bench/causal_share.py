@@ -45,7 +45,7 @@ def measure(texts: list[str]) -> dict:
     pipeline = build_pipeline(use_causal_model=True)
     tagger = default_tagger()
     if tagger is None:
-        raise SystemExit("no causal tagger artifact in models/causal: run `newslink train causal`")
+        raise SystemExit("no causal tagger artifact in nlp/models/causal: run `newslink train causal`")
     pipeline("Warm-up: shares rose 1% as chipmakers gained.")
 
     spent = {"model": 0.0, "calls": 0, "sentences_tagged": 0}

@@ -33,13 +33,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from nlp.errors import NewslinkError
+from nlp.paths import MODELS as MODELS_ROOT
 from nlp.store import ErrorRow
 from nlp.types import Article
 
 #: A single article larger than this is refused (a 50 MB "article" is not news).
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 
-MODELS = Path(__file__).resolve().parent.parent / "models" / "places"
+MODELS = MODELS_ROOT / "places"
 
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz", ".zip")
 

@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.errors import NewslinkError
+from nlp.paths import MODELS
 import nlp
 from nlp.budget import Deadline
 from nlp.components import register_extensions
@@ -48,7 +49,7 @@ SENTENCE_BOUNDS = ("newslink_sentence_bounds", "nlp.components.sentences")
 #: piece's memory and time stay those of an ordinary long article (spaCy's own limit is 1,000,000)
 PIECE_CHARS = 100_000
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+MODELS_DIR = MODELS
 
 
 class ModelNotFound(NewslinkError, RuntimeError):
@@ -106,7 +107,7 @@ def shared_pipeline(use_causal_model: bool = True) -> Language:
 
 @cache
 def pipeline_version() -> str:
-    """newslink's version plus a digest of the knowledge and model files under models/.
+    """newslink's version plus a digest of the knowledge and model files under nlp/models/.
 
     An article processed under another version is re-processed by ``newslink run``.
     """

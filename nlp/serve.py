@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from nlp.errors import NewslinkError
+from nlp.paths import MODELS
 from nlp.views import ensure_views
 
-METADATA = Path(__file__).resolve().parents[1] / "models" / "serve" / "metadata.json"
+METADATA = MODELS / "serve" / "metadata.json"
 HOST = "127.0.0.1"
 
 

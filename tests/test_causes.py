@@ -12,7 +12,7 @@ import pytest
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED = SHARED / "seeds" / "nikkei-2024-03-01.txt"
 GOLD = SHARED / "gold" / "nikkei-2024-03-01.json"
-ARTIFACT = Path(__file__).resolve().parents[1] / "models" / "causal"
+ARTIFACT = Path(__file__).resolve().parents[1] / "nlp" / "models" / "causal"
 
 
 @pytest.fixture(scope="session")

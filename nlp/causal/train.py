@@ -378,7 +378,7 @@ def model_card(config: dict) -> str:
         f"| {h['epoch']} | {h['loss']} | {h['f1']} | {h['exact_match']} | {h['cause_f1']} | {h['effect_f1']} | {h['elapsed_s']} |"
         for h in config.get("history", [])
     )
-    return f"""# Causal span tagger (models/causal)
+    return f"""# Causal span tagger (nlp/models/causal)
 
 Cause / effect span tagging (FinCausal task 2) for `nlp.components.causes`. This folder holds only
 what training produced: the top {config['trained_layers']} transformer layers and the token head of
@@ -435,6 +435,6 @@ by naming one file.
 Trained on FinCausal windows, where an effect is a quantified fact. `CausalTagger.predict` returns one
 cause and one effect per input; `predict_relations` returns as many pairs as the caller says the
 window holds (the FinCausal files say it through their index). In newslink it only reads
-candidate sentences (with a cue word, and a claim or an instrument mention); the rules of `models/causal/cues.json` find the
+candidate sentences (with a cue word, and a claim or an instrument mention); the rules of `nlp/models/causal/cues.json` find the
 explicit connectives.
 """

@@ -9,14 +9,15 @@ from pathlib import Path
 import typer
 
 from nlp.cli.app import app
+from nlp.paths import MODELS
 
 train_app = typer.Typer(name="train", no_args_is_help=True, add_completion=False, help="Train newslink's models.")
 eval_app = typer.Typer(name="eval", no_args_is_help=True, add_completion=False, help="Score newslink's models.")
 app.add_typer(train_app, name="train")
 app.add_typer(eval_app, name="eval")
 
-#: models/causal of this checkout (what nlp.causal.model.DEFAULT_ARTIFACT names, without importing torch)
-ARTIFACT = Path(__file__).resolve().parents[2] / "models" / "causal"
+#: nlp/models/causal of this checkout (what nlp.causal.model.DEFAULT_ARTIFACT names, without importing torch)
+ARTIFACT = MODELS / "causal"
 
 
 @train_app.command("causal")
@@ -43,7 +44,7 @@ def train_causal(
         None, "--train-seed", help="Seed of initialisation and batch order only (default: --seed); the split keeps --seed."
     ),
 ) -> None:
-    """Train the cause/effect span tagger on FinCausal and write models/causal/ with its model card.
+    """Train the cause/effect span tagger on FinCausal and write nlp/models/causal/ with its model card.
 
     Texts are split into train and dev by text with the seed; the epoch with the best dev F1 is kept.
     Prints the dev scores as JSON.

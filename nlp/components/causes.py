@@ -1,6 +1,6 @@
 """Causal drivers: what the article says moved what.
 
-:func:`extract_causes` finds explicit connectives with rules (``models/causal/cues.json``:
+:func:`extract_causes` finds explicit connectives with rules (``nlp/models/causal/cues.json``:
 "X rose AS Y", "X, SUPPORTED BY Y", "Y FUELLED X", ...) and, when a tagger is given, asks the
 FinCausal-trained span tagger (:mod:`nlp.causal.model`) about the candidate sentences: those
 with a cue word and a claim or an instrument. A rule link and a model link over the same spans merge
@@ -23,11 +23,12 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span as SpacySpan
 
 from nlp.components import doc_text
+from nlp.paths import MODELS
 from nlp.types import CausalLink, Span
 
 log = logging.getLogger(__name__)
 
-CUES_FILE = Path(__file__).resolve().parents[2] / "models" / "causal" / "cues.json"
+CUES_FILE = MODELS / "causal" / "cues.json"
 #: A model link needs at least this mean label probability over each of its spans.
 MODEL_MIN_SCORE = 0.6
 #: Spans that share this share of their words (of the shorter one) are "the same span".
@@ -51,7 +52,7 @@ class Cue:
 
 @dataclass(frozen=True)
 class CueBook:
-    """Everything :func:`causes_by_rules` knows, from ``models/causal/cues.json``."""
+    """Everything :func:`causes_by_rules` knows, from ``nlp/models/causal/cues.json``."""
 
     cues: tuple[Cue, ...]
     any_cue: re.Pattern  # every cue in one pattern: most sentences need no closer look
@@ -485,7 +486,7 @@ def extract_causes(doc: Doc, tagger=None) -> list[CausalLink]:
 
 @cache
 def default_tagger(artifact_dir: str = ""):
-    """The causal tagger of ``models/causal`` (or ``artifact_dir``), loaded once; None when it cannot load.
+    """The causal tagger of ``nlp/models/causal`` (or ``artifact_dir``), loaded once; None when it cannot load.
 
     Sets torch's intra-op threads to $NEWSLINK_TORCH_THREADS (default 1).
 

@@ -12,7 +12,7 @@ instrument mentions and returns :class:`~nlp.types.Claim` records:
 
 Each claim gets a period and dates from :mod:`nlp.components.time_anchors`.
 Numbers that are no market move (a 60 percent chance, 72 percent of income) are left out.
-Word lists live in ``models/claims/`` (see its README).
+Word lists live in ``nlp/models/claims/`` (see its README).
 """
 
 from __future__ import annotations
@@ -33,9 +33,10 @@ from nlp.components import time_anchors
 from nlp.components.doubts import claim_doubts, names_day
 from nlp.components.time_anchors import Anchor, ArticleTime
 from nlp.instruments import read_stoplist
+from nlp.paths import MODELS as MODELS_ROOT
 from nlp.types import Claim, InstrumentMention
 
-MODELS = Path(__file__).resolve().parents[2] / "models" / "claims"
+MODELS = MODELS_ROOT / "claims"
 
 NUMBER = re.compile(r"^[+\-\u2212]?\d{1,3}(,\d{3})+(\.\d+)?$|^[+\-\u2212]?\d+(\.\d+)?$")
 #: a Reuters instrument code: '.SPX', 'AAPL.O', 'VOWG_p.DE', 'CARLb.CO'
@@ -72,7 +73,7 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """The word lists of ``models/claims``, loaded once."""
+    """The word lists of ``nlp/models/claims``, loaded once."""
 
     moves: dict[tuple[str, ...], tuple[str, str]]  # words -> (direction, role)
     periods: dict[tuple[str, ...], str]  # words -> period label
@@ -96,7 +97,7 @@ class Lexicon:
 
 @cache
 def lexicon() -> Lexicon:
-    """Return the claims word lists (read once from ``models/claims``)."""
+    """Return the claims word lists (read once from ``nlp/models/claims``)."""
     moves = {tuple(r["word"].lower().split()): (r["direction"], r["role"]) for r in _rows("moves.csv")}
     periods = {tuple(r["phrase"].lower().split()): r["period"] for r in _rows("periods.csv")}
     record = _rows("record_cues.csv")
@@ -118,7 +119,7 @@ def lexicon() -> Lexicon:
         nonmarket_before=frozenset(r["word"] for r in nonmarket if r["where"] == "before"),
         rank_objects=frozenset(r["word"] for r in nonmarket if r["where"] == "rank"),
         nonmarket_subjects=frozenset(r["word"] for r in nonmarket if r["where"] == "subject"),
-        # one list with the instrument master's coreference: models/instruments/affiliate_words.txt
+        # one list with the instrument master's coreference: nlp/models/instruments/affiliate_words.txt
         affiliate_words=read_stoplist(MODELS.parent / "instruments" / "affiliate_words.txt"),
         spans={tuple(r["cue"].split()): r["kind"] for r in _rows("spans.csv")},
         sectors=frozenset(r["word"] for r in _rows("sectors.csv")),

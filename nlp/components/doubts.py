@@ -9,7 +9,7 @@ disagreement may be newslink's reading, not the article's error. ``claim_doubts`
 doubts (``"extended: after-market trade"``); the checker never calls a doubted claim
 ``contradicted``.
 
-The wording is data: ``models/claims/doubts.csv`` (regular expressions with the doubt they
+The wording is data: ``nlp/models/claims/doubts.csv`` (regular expressions with the doubt they
 raise and the periods that already account for them). Dates and years other than the claim's
 own, and a subject that is only a prepositional object ("owned by Berkshire Hathaway
 ( BRKb.N )") or named after the figure ("Penney up 3.6 percent and Nordstrom ( JWN.N ) up
@@ -28,8 +28,9 @@ from pathlib import Path
 from spacy.tokens import Doc, Span
 
 from nlp.components import doc_text
+from nlp.paths import MODELS as MODELS_ROOT
 
-MODELS = Path(__file__).resolve().parents[2] / "models" / "claims"
+MODELS = MODELS_ROOT / "claims"
 #: the claim kinds a doubt row may apply to ("move" is kind "change")
 KINDS = {"move": {"change"}, "record": {"record"}, "level": {"level"},
          "any": {"change", "record", "level", "distance", "range", "other"}}
@@ -54,7 +55,7 @@ class Cue:
 
 @cache
 def cues() -> tuple[Cue, ...]:
-    """The doubt wording of ``models/claims/doubts.csv`` (read once)."""
+    """The doubt wording of ``nlp/models/claims/doubts.csv`` (read once)."""
     with open(MODELS / "doubts.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
     out = []

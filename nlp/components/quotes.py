@@ -14,7 +14,7 @@
 Speakers carry a role and an organization read from appositions (``Kenji Abe, an analyst at
 Daiwa Securities``), prepositions (``Jamie Cox of Harris``) and pre-name titles (``Daiwa analyst
 Kenji Abe``). Pronouns and bare surnames are resolved to the last matching named speaker;
-``analysts said`` keeps ``speaker_kind="unnamed"``. Word lists live in ``models/quotes/``.
+``analysts said`` keeps ``speaker_kind="unnamed"``. Word lists live in ``nlp/models/quotes/``.
 
 The component ``newslink_quotes`` sets ``doc._.quotes``.
 """
@@ -31,11 +31,12 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from nlp.components import doc_text, register_extensions
+from nlp.paths import MODELS as MODELS_ROOT
 from nlp.types import Quote
 
 log = logging.getLogger(__name__)
 
-MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "quotes"
+MODEL_DIR = MODELS_ROOT / "quotes"
 
 OPENING_MARKS = "“„«"
 CLOSING_MARKS = "”»"

@@ -1,7 +1,7 @@
 """Time anchors: which trading session or window a market claim is about.
 
 Pure functions, no spaCy: they turn a period label found in the text
-("midday", "overnight", "earlier this week", ...; see ``models/claims/periods.csv``)
+("midday", "overnight", "earlier this week", ...; see ``nlp/models/claims/periods.csv``)
 plus the article's publication date/time into an :class:`Anchor` whose dates are
 sessions of the instrument's exchange calendar (:mod:`nlp.calendars`), never
 weekday arithmetic.
@@ -20,8 +20,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from nlp.calendars import sessions
+from nlp.paths import MODELS as MODELS_ROOT
 
-MODELS = Path(__file__).resolve().parents[2] / "models" / "claims"
+MODELS = MODELS_ROOT / "claims"
 
 #: cues in an article's text that make it a report written during the session
 INTRADAY_REPORT = re.compile(
@@ -172,7 +173,7 @@ def default_anchor(code: str, when: ArticleTime) -> Anchor:
 
 
 def resolve(period: str, code: str, when: ArticleTime) -> Anchor:
-    """Dates for a period label of ``models/claims/periods.csv``, a rolling window or a weekday name.
+    """Dates for a period label of ``nlp/models/claims/periods.csv``, a rolling window or a weekday name.
 
     'past 3 months' -> window_start three months before the article, as_of its last
     closed session; 'unspecified' and 'since <event>' keep the label with the default

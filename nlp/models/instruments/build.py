@@ -1,9 +1,9 @@
-"""Generate models/instruments/companies.csv from the offline data of ``pytickersymbols``.
+"""Generate nlp/models/instruments/companies.csv from the offline data of ``pytickersymbols``.
 
 Build-time only (``pip install -e '.[build]'``); newslink never imports pytickersymbols at run time.
 
-    .venv/bin/python models/instruments/build.py          # rewrite companies.csv
-    .venv/bin/python models/instruments/build.py --check  # say what would change, write nothing
+    .venv/bin/python nlp/models/instruments/build.py          # rewrite companies.csv
+    .venv/bin/python nlp/models/instruments/build.py --check  # say what would change, write nothing
 
 The package's ``symbol`` field is used (its per-listing Yahoo symbols are wrong for some
 Japanese names); US listings get their venue (XNYS/XNAS) from the Google symbol or the
@@ -21,7 +21,7 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1]))
+sys.path.insert(0, str(HERE.parents[2]))  # the checkout (nlp/models/instruments -> .)
 
 from nlp.instruments import INSTRUMENT_COLUMNS, name_aliases  # noqa: E402
 

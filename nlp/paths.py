@@ -1,0 +1,18 @@
+"""Where newslink's knowledge lives: ``nlp/models/`` (word lists, the instrument master, the causal
+model), shipped inside the package, so a wheel installed anywhere finds it as a checkout does."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+#: the package's models folder (a real folder both in a checkout and in an installed wheel)
+MODELS = Path(str(files("nlp") / "models"))
+
+
+def model_path(*parts: str) -> Path:
+    """A file or folder under ``nlp/models``; raises FileNotFoundError naming it when absent."""
+    path = MODELS.joinpath(*parts)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: missing from the newslink package (reinstall newslink)")
+    return path
