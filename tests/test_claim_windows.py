@@ -134,3 +134,15 @@ def test_a_code_in_a_clause_about_the_owner_is_doubted(rules_pipeline):
 def test_a_fronted_clause_keeps_the_subject_and_its_code(rules_pipeline):
     claims = claims_of(rules_pipeline, "Weighing on the Dow, Caterpillar Inc ( CAT.N ) fell 2.1 percent.")
     assert [(c["symbol"], c["pct"], c["doubts"]) for c in claims if c["kind"] == "change"] == [("CAT", 2.1, [])]
+
+
+def test_with_the_index_hitting_a_record(rules_pipeline):
+    claims = claims_of(rules_pipeline, "Stocks on Wall Street rallied on the Fed statement, with the Standard"
+                       " & Poor's 500 index  .SPX  hitting a record high.")
+    assert [(c["kind"], c["symbol"]) for c in claims] == [("record", "^GSPC")]
+
+
+def test_a_level_stated_before_its_verb_keeps_a_proper_span(rules_pipeline):
+    claims = claims_of(rules_pipeline, "At 1,400, the S&P 500 on Friday was closing in on a four-year high.")
+    level = next(c for c in claims if c["kind"] == "level")
+    assert level["start"] < level["end"] and level["text"].startswith("At 1,400")

@@ -111,3 +111,8 @@ def test_market_of():
     assert market_of("TOKYO", "Asia/Tokyo") == "XTKS"
     assert market_of(None, "America/New_York") == "XNYS"
     assert market_of("NOWHERE", None) is None
+
+
+def test_this_month_before_its_first_session_is_the_month_just_ended():
+    sunday = ArticleTime(published=dt.date(2013, 9, 1))
+    assert resolve("this month", "XNYS", sunday) == Anchor("month", "2013-08-30", "2013-08-01")

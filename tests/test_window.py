@@ -79,3 +79,8 @@ def test_day_named_and_explicit_come_from_the_claim():
     w = window({"period": "session", "as_of": "2013-03-05", "window_explicit": True, "day_named": False},
                ny("2013-03-05", "17:30:00"))
     assert w.explicit and not w.day_named
+
+
+def test_a_weekend_story_at_a_months_start_is_about_the_month_just_ended():
+    w = window({"period": "month", "as_of": "2013-08-30", "window_start": "2013-09-01"}, ny("2013-09-01"))
+    assert (w.kind, w.first, w.last) == ("month", "2013-08-01", "2013-08-30")

@@ -579,11 +579,29 @@ def subjects_of_verb(verb: Token, index: MentionIndex) -> list[Subject]:
         if verb.dep_ == "pcomp" and verb.head.head != verb.head:
             verb = verb.head.head  # 'hit a high ... before pulling back by 2 percent'
             continue
+        with_object = _with_object_before(verb)
+        if with_object is not None:
+            found = resolve_subject(with_object, index)
+            if found:
+                return found  # 'rallied, with the S&P 500 index hitting a record high' (parsed as advcl)
         if verb.dep_ in {"conj", "xcomp", "advcl", "ccomp"} and verb.head != verb:
             verb = verb.head
             continue
         break
     return []
+
+
+def _with_object_before(verb: Token) -> Token | None:
+    """The object of 'with' right before a subjectless -ing clause ('with the index hitting a record')."""
+    if verb.dep_ not in {"advcl", "acl"} or verb.tag_ != "VBG":
+        return None
+    head = verb.head
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ == "with" and child.i < verb.i:
+            objects = [t for t in child.children if t.dep_ == "pobj" and t.i < verb.i]
+            if objects and all(t.i < verb.i for t in objects[-1].subtree if t.dep_ != "punct"):
+                return objects[-1]
+    return None
 
 
 def subject_for(anchor: Token, role: str, index: MentionIndex, sent: Span) -> list[Subject]:
@@ -1242,7 +1260,10 @@ def level_drafts(sent: Span, index: MentionIndex, taken: set[int]) -> list[Draft
                     continue
                 for s in subjects_of_verb(t, index):
                     end = doc[hit[1]]
-                    drafts.append(Draft("level", s, max(sent.start_char, min(_where(s), t.idx)), end.idx + len(end), t,
+                    # 'At 1,400, the S&P 500 was closing in on ...': the figure may come first
+                    first = min(_where(s), t.idx, child.idx)
+                    last = max(end.idx + len(end), t.idx + len(t))
+                    drafts.append(Draft("level", s, max(sent.start_char, first), last, t,
                                         level=hit[0], cue=period_cue(t, sent)))
     return drafts
 

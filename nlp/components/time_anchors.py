@@ -209,7 +209,10 @@ def resolve(period: str, code: str, when: ArticleTime) -> Anchor:
         return Anchor(period, session_on_or_before(code, end), start.isoformat())
     first = published.replace(day=1)
     if period == "this month":
-        return Anchor("month", session_on_or_before(code, published), first.isoformat())
+        end = session_on_or_before(code, published)
+        if end < first.isoformat():  # a story before the month's first session: the month just ended
+            first = dt.date.fromisoformat(end).replace(day=1)
+        return Anchor("month", end, first.isoformat())
     if period == "last month":
         end = first - dt.timedelta(days=1)
         return Anchor(period, session_on_or_before(code, end), end.replace(day=1).isoformat())

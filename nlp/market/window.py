@@ -139,7 +139,8 @@ def window_of(claim: dict[str, Any], article: dict[str, Any], calendar: Sessions
     span = _span(claim, published)
     if span is not None:
         basis_name, first, last = span
-        return Window(_kind_of(basis_name), basis_name, first, last, how="period", **point, **common)
+        return Window(_kind_of(basis_name), basis_name, _ended(basis_name, first, last), last, how="period",
+                      **point, **common)
     return Window(INTRADAY if basis == INTRADAY else SESSION, basis, date, date, how=how, note=why,
                   **point, **common)
 
@@ -186,6 +187,22 @@ def _span(claim: dict[str, Any], published: str | None) -> tuple[str, str, str] 
     if start:
         return period or "window", start, end
     return None
+
+
+def _ended(basis: str, first: str, last: str) -> str:
+    """The window's first day, when the story came before its first session: a weekend story
+    at the start of a month ('for the month of August', published Sunday 1 September) is
+    about the month (week, quarter, year) that just ended."""
+    if first <= last:
+        return first
+    day = dt.date.fromisoformat(last)
+    if basis == WEEK:
+        return (day - dt.timedelta(days=day.weekday())).isoformat()
+    if basis == YEAR_TO_DATE:
+        return day.replace(month=1, day=1).isoformat()
+    if basis == QUARTER or "quarter" in basis:
+        return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1).isoformat()
+    return day.replace(day=1).isoformat()
 
 
 def _session_date(claim: dict[str, Any], published: str | None, published_at: float | None,
