@@ -454,3 +454,39 @@ def test_a_level_tolerates_the_price_datas_own_rounding():
     prices = MemoryPrices([bar("ZZ", "2013-03-04", 21.0), bar("ZZ", "2013-03-05", 21.07)])
     said = claim(kind="level", symbol="ZZ", level=21.075, as_of="2013-03-05", **EXPLICIT)
     assert check_claim(said, NY, prices)["verdict"] == "supported"
+
+
+def test_at_one_point_reads_the_sessions_range(us_prices):
+    said = claim(symbol="XYZ", pct=3.0, direction="up", precision=0.05, doubts=["intraday: at one point"], **EXPLICIT)
+    check = check_claim(said, NY, us_prices)
+    assert check["verdict"] == "supported" and check["basis"] == "intraday-range"
+    assert "'at one point': the session's range" in check["note"]
+
+
+def test_a_weekday_the_text_names_is_read_as_that_session(us_prices):
+    said = claim(symbol="^GSPC", pct=0.96, direction="up", precision=0.005, as_of="2013-03-08",
+                 doubts=["past: Tuesday"], **EXPLICIT)
+    check = check_claim(said, ny("2013-03-08", "17:30:00"), us_prices)
+    assert check["verdict"] == "supported" and check["session"]["date"] == "2013-03-05", check
+
+
+def test_a_rolling_window_runs_from_the_close_of_its_first_day(us_prices):
+    said = claim(symbol="^GSPC", pct=2.17, direction="up", precision=0.005, period="past week",
+                 as_of="2013-03-08", window_start="2013-03-01")
+    check = check_claim(said, ny("2013-03-08", "17:30:00"), us_prices)
+    assert check["verdict"] == "supported" and check["reference"]["date"] == "2013-03-01", check
+
+
+def test_a_window_move_filed_during_the_session_measures_to_its_range(us_prices):
+    said = claim(symbol="^GSPC", pct=1.9, direction="up", precision=0.05, period="this week", as_of="2013-03-08")
+    check = check_claim(said, ny("2013-03-08", "12:00:00"), us_prices)
+    assert check["verdict"] == "supported" and check["measured_to"] == "session range", check
+
+
+def test_a_market_read_as_its_index_is_never_contradicted(us_prices):
+    said = claim(symbol="^GSPC", pct=3.0, direction="up", precision=0.05, symbol_how="market",
+                 subject="Wall Street stocks", **EXPLICIT)
+    check = check_claim(said, NY, us_prices)
+    assert check["verdict"] == "inconclusive" and "read as ^GSPC" in check["note"]
+    fits = check_claim({**said, "pct": 0.96, "precision": 0.005}, NY, us_prices)
+    assert fits["verdict"] == "supported"

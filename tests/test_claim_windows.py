@@ -146,3 +146,8 @@ def test_a_level_stated_before_its_verb_keeps_a_proper_span(rules_pipeline):
     claims = claims_of(rules_pipeline, "At 1,400, the S&P 500 on Friday was closing in on a four-year high.")
     level = next(c for c in claims if c["kind"] == "level")
     assert level["start"] < level["end"] and level["text"].startswith("At 1,400")
+
+
+def test_a_whole_market_is_read_as_its_broad_index(rules_pipeline):
+    claims = claims_of(rules_pipeline, "Wall Street stocks climbed almost 2 percent on Friday.")
+    assert [(c["symbol"], c["symbol_how"]) for c in claims] == [("^GSPC", "market")]

@@ -1338,6 +1338,9 @@ def _finish(d: Draft, doc: Doc, when: ArticleTime | None, market: str | None) ->
         after_hours=bool(d.cue and d.cue.after_hours),
         symbol_how=d.subject.how if d.subject.symbol else None,
     )
+    market_index = _broad_market(claim.subject) if not claim.symbol and claim.kind != "level" else None
+    if market_index is not None:  # 'Wall Street stocks climbed almost 2 percent': the broad index's move
+        claim.symbol, claim.exchange, claim.symbol_how = market_index[0], market_index[1], "market"
     if q and d.subject.symbol and d.subject.at is None and d.subject.start > doc[q.number].idx:
         # 'Penney up 3.6 percent and Nordstrom Inc ( JWN.N ) up 2.5 percent': the instrument named
         # after the figure is the next one's; the figure's own name (here unknown) keeps no symbol
@@ -1361,6 +1364,19 @@ def _finish(d: Draft, doc: Doc, when: ArticleTime | None, market: str | None) ->
         figure=doc[q.number].idx if q else None)
     claim.day_named = names_day(d.anchor.sent, claim.as_of)
     return claim
+
+
+@cache
+def _broad_markets() -> dict[str, tuple[str, str]]:
+    return {r["phrase"]: (r["symbol"], r["exchange"]) for r in _rows("broad_market.csv")}
+
+
+def _broad_market(subject: str | None) -> tuple[str, str] | None:
+    """(index symbol, exchange) a subject naming a whole market stands for ('Wall Street stocks'), or None."""
+    if not subject:
+        return None
+    key = re.sub(r"^(?:the|most)\s+", "", subject.lower().strip())
+    return _broad_markets().get(key)
 
 
 def _name_before(doc: Doc, anchor: Token) -> str | None:

@@ -32,7 +32,7 @@ from typing import Any
 
 from nlp.calendars import Sessions, known_exchange, sessions, to_epoch
 from nlp.market.exchanges import exchange_for, is_equity, main_index_for
-from nlp.market.window import INTRADAY, OVERNIGHT, SESSION, Window, window_of
+from nlp.market.window import INTRADAY, OVERNIGHT, ROLLING, SESSION, Window, kind_of, window_of
 from nlp.market.series import PriceSeries, PriceSource
 
 SUPPORTED, CONTRADICTED, INCONCLUSIVE, UNVERIFIABLE = (
@@ -61,6 +61,9 @@ COMMON_SPLITS = (2.0, 3.0, 4.0, 1.5, 5.0, 7.0, 10.0, 8.0, 6.0, 20.0, 15.0)
 #: Cash dividends, as a share of the price, read as an ex-dividend gap (0.1% .. 3%).
 MIN_DIVIDEND_YIELD = 0.001
 MAX_DIVIDEND_YIELD = 0.03
+#: Percentage points a computed move may lie outside its band and still fit: the rounding of
+#: split-adjusted prices (Reuters computes from the unadjusted ones) moves the last digit.
+BAND_SLACK = 0.001
 #: Price levels match to half a unit of their last digit, or this share of the price.
 LEVEL_RELATIVE_TOLERANCE = 0.0005
 FLAT_PCT = 0.1
@@ -285,6 +288,9 @@ def _careful(ctx: _Context, result: dict[str, Any]) -> dict[str, Any]:
                 close_enough = abs(ratio / split - 1.0) <= SPLIT_RATIO_TOLERANCE / 2
                 return {**result, "verdict": SUPPORTED if close_enough else INCONCLUSIVE,
                         "split_factor": split, "note": text}
+    pointed = _pointed_reading(ctx, result)
+    if pointed is not None:
+        return pointed
     doubted = _doubted(ctx, result)
     if doubted is not None:
         return doubted
@@ -328,6 +334,47 @@ def _reading(name: str, result: dict[str, Any]) -> dict[str, Any]:
     return {"reading": name, "verdict": result.get("verdict"), "why": why_line(result)}
 
 
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday")
+
+
+def _named_weekday(ctx: _Context) -> str | None:
+    """The session of the weekday a 'past' doubt names ('Friday marked ... record closing highs'
+    in a Monday story): the latest such day on or before the article's date, or None."""
+    for doubt in ctx.claim.get("doubts") or []:
+        kind, _, words = doubt.partition(": ")
+        if kind == "past" and words.lower() in WEEKDAY_NAMES and ctx.published:
+            day = dt.date.fromisoformat(ctx.published)
+            back = (day.weekday() - WEEKDAY_NAMES.index(words.lower())) % 7
+            date = (day - dt.timedelta(days=back)).isoformat()
+            if ctx.calendar is None or ctx.calendar.is_session(date):
+                return date
+    return None
+
+
+def _pointed_reading(ctx: _Context, result: dict[str, Any]) -> dict[str, Any] | None:
+    """The reading the claim's own doubt words point to, when it fits: 'as much as', 'at one
+    point' -> the session's range; a weekday other than the claim's session -> that day's session.
+    A fit is ``supported`` with the words in the note; otherwise None."""
+    basis = result.get("basis") or ""
+    session = (result.get("session") or {}).get("date")
+    doubts = ctx.claim.get("doubts") or []
+    tried = []
+    if session and basis == "close-to-close" and any(d.startswith("intraday: ") for d in doubts):
+        words = next(d for d in doubts if d.startswith("intraday: ")).split(": ", 1)[1]
+        tried.append((f"'{words}': the session's range", _check_session_move(ctx, session, "intraday", "reading")))
+    named = _named_weekday(ctx)
+    if named and named != session and basis in ("close-to-close", "intraday-range"):
+        tried.append((f"the session the text names ({named})", _check_session_move(ctx, named, "session", "reading")))
+    elif named and named != session and basis == "close" and ctx.series.index(named) is not None:
+        fits, common = _level_reading(ctx, ctx.series.index(named), "session")
+        tried.append((f"the session the text names ({named})", _verdict(SUPPORTED if fits else CONTRADICTED, **common)))
+    for name, other in tried:
+        if other["verdict"] == SUPPORTED:
+            return {**other, "readings": [_reading(basis or "first", result), _reading(name, other)],
+                    "note": _join(f"read as {name}", other.get("note"))}
+    return None
+
+
 def _doubted(ctx: _Context, result: dict[str, Any]) -> dict[str, Any] | None:
     """``result`` made inconclusive when the instrument or the window is in doubt, else None.
 
@@ -339,6 +386,9 @@ def _doubted(ctx: _Context, result: dict[str, Any]) -> dict[str, Any] | None:
     if claim.get("symbol_how") == "coref":
         return {**result, "verdict": INCONCLUSIVE, "note": _join(
             f"the instrument is inferred from {claim.get('subject')!r}, not named in the claim", why)}
+    if claim.get("symbol_how") == "market":
+        return {**result, "verdict": INCONCLUSIVE, "note": _join(
+            f"{claim.get('subject')!r} read as {ctx.symbol}, the market's broad index", why)}
     doubts = claim.get("doubts") or []
     if doubts:
         said = "; ".join(f"{d.split(': ', 1)[-1]!r} ({DOUBTS.get(d.split(':', 1)[0], 'doubt')})" for d in doubts)
@@ -366,10 +416,21 @@ def _unclear_miss(result: dict[str, Any]) -> str | None:
 def _careful_record(ctx: _Context, result: dict[str, Any]) -> dict[str, Any]:
     """A contradicted record: inconclusive when the instrument or the window is in doubt, or when
     the text names no day and the session before set the record."""
+    session, field = (result.get("session") or {}).get("date"), result.get("field")
+    named = _named_weekday(ctx)
+    k = ctx.series.index(named) if named and named != session else None
+    if k is not None and field is not None and not result.get("window"):
+        wording = (ctx.claim.get("record") or "").lower()
+        scope_start, scope = _record_scope(wording, named)
+        start = 0 if scope_start is None else ctx.series.position(scope_start)
+        on_day = _record_on(ctx, field, not (result.get("basis") or "").startswith("record-low"), k, start, scope)
+        if on_day["verdict"] == SUPPORTED:
+            return {**on_day, "readings": [_reading(result.get("basis") or "first", result),
+                                           _reading(f"the session the text names ({named})", on_day)],
+                    "note": _join(f"read as the session the text names ({named})", on_day.get("note"))}
     doubted = _doubted(ctx, result)
     if doubted is not None:
         return doubted
-    session, field = (result.get("session") or {}).get("date"), result.get("field")
     i = ctx.series.index(session) if session else None
     if ctx.window.day_named or i is None or i < 2 or field is None or result.get("window"):
         return result
@@ -420,7 +481,7 @@ def _band_miss(result: dict[str, Any]) -> float | None:
 
 def _fits(result: dict[str, Any]) -> bool:
     miss = _band_miss(result)
-    return miss is not None and miss <= 1e-9
+    return miss is not None and miss <= BAND_SLACK
 
 
 def _range(session: dict[str, Any]) -> tuple[float, float]:
@@ -678,10 +739,10 @@ def _check_session_move(ctx: _Context, date: str, basis: str, how: str) -> dict[
         if basis == "intraday":
             floor, ceiling = _pct(low, ref), _pct(high, ref)
             actual = min(max(claimed, floor), ceiling)
-            fits = max(lo, floor) <= min(hi, ceiling) + 1e-9
+            fits = max(lo, floor) <= min(hi, ceiling) + BAND_SLACK
         else:
             actual = _pct(close, ref)
-            fits = lo - 1e-9 <= actual <= hi + 1e-9
+            fits = lo - BAND_SLACK <= actual <= hi + BAND_SLACK
         level_fits = None
         if level is not None:
             lt = _level_tolerance(level) + _data_unit(close)
@@ -837,7 +898,9 @@ def _check_window_move(ctx: _Context, kind: str, first: str, last: str) -> dict[
     series, claim = ctx.series, ctx.claim
     claimed = _claimed_pct(claim)
     basis = kind
-    r = series.before(first)
+    # a rolling window ('over the past week') runs from the close of its first day; a calendar
+    # one ('this week', 'in August') from the close before it
+    r = series.on_or_before(first) if kind_of(kind) == ROLLING else series.before(first)
     if r is None:
         return _verdict(UNVERIFIABLE, basis=basis, claimed=claimed,
                         note=f"no {ctx.symbol} close before {first}")
@@ -850,6 +913,12 @@ def _check_window_move(ctx: _Context, kind: str, first: str, last: str) -> dict[
     end = series.on_or_before(last)
     if end is not None and end > r and (not candidates or series.dates[end] != candidates[0][1]):
         candidates.append(("close", series.dates[end], series.close[end]))
+    today = _session_now(ctx)
+    if today is not None and today > r and _claimed_pct(claim) is not None:
+        # a story filed during the session measures to a price of that session
+        low, high = _range(_bar(series, today))
+        target = series.close[r] * (1 + _claimed_pct(claim) / 100.0)
+        candidates.append(("session range", series.dates[today], min(max(target, low), high)))
     if claim.get("level") is not None:
         stated = float(claim["level"])
         if end is not None:
@@ -881,7 +950,7 @@ def _check_window_move(ctx: _Context, kind: str, first: str, last: str) -> dict[
     what, date, value, actual = best
     r = refs.get(date, r)
     others = "; ".join(f"as of the {w} ({d}) {a:+.2f}%" for w, d, _, a in moves if (w, d) != (what, date))
-    fits = lo - 1e-9 <= actual <= hi + 1e-9
+    fits = lo - BAND_SLACK <= actual <= hi + BAND_SLACK
     note = _join(f"measured as of the {what} ({date})", others and f"other ends: {others}")
     i = series.index(date)
     session = _bar(series, i) if i is not None else {"date": date, "low": None, "high": None,
@@ -889,6 +958,16 @@ def _check_window_move(ctx: _Context, kind: str, first: str, last: str) -> dict[
     return _verdict(SUPPORTED if fits else CONTRADICTED, basis=basis, claimed=claimed,
                     actual=actual, tolerance=tol, reference=_ref(series, r), session=session,
                     note=note, band=[lo, hi], window=[first, last], measured_to=what)
+
+
+def _session_now(ctx: _Context) -> int | None:
+    """The bar of the session the article was filed during (between its open and close), or None."""
+    if ctx.published_at is None or ctx.calendar is None or not ctx.published:
+        return None
+    times = ctx.calendar.open_close(ctx.published)
+    if times is None or not times[0] <= ctx.published_at < times[1]:
+        return None
+    return ctx.series.index(ctx.published)
 
 
 def _check_level(ctx: _Context) -> dict[str, Any]:
@@ -909,7 +988,7 @@ def _check_level(ctx: _Context) -> dict[str, Any]:
     split = _split_match(ctx, i, common["claimed"], low, high, series.close[i], basis)
     if split is not None:
         factor, confirmed = split
-        return _verdict(SUPPORTED if confirmed else INCONCLUSIVE, note=(
+        return _verdict(SUPPORTED, note=(
             f"matches the price before the later {_num(factor)}-for-1 split (the series is "
             "split-adjusted)" + ("" if confirmed else "; no split data stored, ratio inferred")),
             split_factor=factor, **common)

@@ -139,13 +139,14 @@ def window_of(claim: dict[str, Any], article: dict[str, Any], calendar: Sessions
     span = _span(claim, published)
     if span is not None:
         basis_name, first, last = span
-        return Window(_kind_of(basis_name), basis_name, _ended(basis_name, first, last), last, how="period",
+        return Window(kind_of(basis_name), basis_name, _ended(basis_name, first, last), last, how="period",
                       **point, **common)
     return Window(INTRADAY if basis == INTRADAY else SESSION, basis, date, date, how=how, note=why,
                   **point, **common)
 
 
-def _kind_of(basis: str) -> str:
+def kind_of(basis: str) -> str:
+    """The window kind of a basis name ('past 3 months' -> rolling, 'past 2 sessions' -> multi-session)."""
     if basis in (WEEK, MONTH, YEAR_TO_DATE, YEAR, QUARTER):
         return basis
     if re.fullmatch(r"past \d+ sessions", basis):
