@@ -151,3 +151,9 @@ def test_a_level_stated_before_its_verb_keeps_a_proper_span(rules_pipeline):
 def test_a_whole_market_is_read_as_its_broad_index(rules_pipeline):
     claims = claims_of(rules_pipeline, "Wall Street stocks climbed almost 2 percent on Friday.")
     assert [(c["symbol"], c["symbol_how"]) for c in claims] == [("^GSPC", "market")]
+
+
+def test_a_noun_move_names_its_instrument_after_the_figure(rules_pipeline):
+    claims = claims_of(rules_pipeline, "Microsoft shares had risen 32 percent this year, beating a 19 percent"
+                       " rise in the Standard & Poor's 500 index.")
+    assert ("^GSPC", 19.0) in [(c["symbol"], c["pct"]) for c in claims]

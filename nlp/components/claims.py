@@ -1341,7 +1341,8 @@ def _finish(d: Draft, doc: Doc, when: ArticleTime | None, market: str | None) ->
     market_index = _broad_market(claim.subject) if not claim.symbol and claim.kind != "level" else None
     if market_index is not None:  # 'Wall Street stocks climbed almost 2 percent': the broad index's move
         claim.symbol, claim.exchange, claim.symbol_how = market_index[0], market_index[1], "market"
-    if q and d.subject.symbol and d.subject.at is None and d.subject.start > doc[q.number].idx:
+    if q and d.subject.symbol and d.subject.at is None and d.subject.start > doc[q.number].idx \
+            and d.anchor.pos_ not in {"NOUN", "PROPN"}:  # 'a 9 percent rise of the Dow' names it after, rightly
         # 'Penney up 3.6 percent and Nordstrom Inc ( JWN.N ) up 2.5 percent': the instrument named
         # after the figure is the next one's; the figure's own name (here unknown) keeps no symbol
         claim.subject, claim.symbol, claim.symbol_how = _name_before(doc, d.anchor), None, None
