@@ -28,6 +28,8 @@ from typing import Any, Iterable, Iterator
 from nlp.errors import NewslinkError
 from nlp.paths import MODELS
 
+#: A Reuters instrument code as a whole token: '.SPX', 'IBM.N', 'BRKb.N', '7203.T'
+RIC = re.compile(r"^(?:\.[A-Z0-9][A-Za-z0-9]{1,9}|[A-Za-z0-9][A-Za-z0-9&_\-]{0,9}\.[A-Z]{1,3}[a-z]?)$")
 MODEL_DIR = MODELS / "instruments"
 
 KINDS = ("index", "equity", "sector", "commodity", "currency", "rate", "other")

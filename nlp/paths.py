@@ -8,6 +8,8 @@ from pathlib import Path
 
 #: the package's models folder (a real folder both in a checkout and in an installed wheel)
 MODELS = Path(str(files("nlp") / "models"))
+#: the committed causal tagger (nlp.causal.model loads it; `newslink train causal` writes it)
+CAUSAL_MODEL = MODELS / "causal"
 
 
 def model_path(*parts: str) -> Path:

@@ -45,11 +45,11 @@ import pandas as pd
 
 from nlp.errors import NewslinkError
 from nlp.store import Store, open_database
+from nlp.types import VERDICTS
 from nlp.views import (
     CAUSE_FIELDS, CAUSE_FROM, CLAIM_FIELDS, CLAIM_FROM, QUOTE_FIELDS, QUOTE_FROM,
 )
 
-VERDICTS = ("supported", "contradicted", "unverifiable", "inconclusive")
 CLAIM_KINDS = ("change", "level", "record", "distance", "range")
 
 ARTICLE_FIELDS = """a.id, a.published, a.title, a.source, a.member, a.dateline, a.chars,

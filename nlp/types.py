@@ -13,6 +13,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
+#: The verdicts of a check, in the order reports list them.
+VERDICTS = ("supported", "contradicted", "inconclusive", "unverifiable")
+#: Month names, January first (index + 1 is the month's number).
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december")
+#: Month names and their abbreviations -> the month's number.
+MONTH_NUMBERS = {**{m: n for n, m in enumerate(MONTHS, 1)}, **{m[:3]: n for n, m in enumerate(MONTHS, 1)},
+                 "sept": 9}
+
+
 @dataclass
 class Article:
     """One news article as a reader returns it."""

@@ -26,14 +26,14 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from nlp.paths import MODELS
+from nlp.paths import CAUSAL_MODEL
 
 
 #: Token labels, in head order.
 LABELS = ("O", "CAUSE", "EFFECT")
 OTHER, CAUSE, EFFECT = range(3)
 #: Where ``newslink train causal`` writes and the pipeline reads the artifact.
-DEFAULT_ARTIFACT = MODELS / "causal"
+DEFAULT_ARTIFACT = CAUSAL_MODEL
 WEIGHTS_FILE = "top_layers.safetensors"
 CONFIG_FILE = "tagger.json"
 

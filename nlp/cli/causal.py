@@ -9,15 +9,15 @@ from pathlib import Path
 import typer
 
 from nlp.cli.app import app
-from nlp.paths import MODELS
+from nlp.paths import CAUSAL_MODEL
 
 train_app = typer.Typer(name="train", no_args_is_help=True, add_completion=False, help="Train newslink's models.")
 eval_app = typer.Typer(name="eval", no_args_is_help=True, add_completion=False, help="Score newslink's models.")
 app.add_typer(train_app, name="train")
 app.add_typer(eval_app, name="eval")
 
-#: nlp/models/causal of this checkout (what nlp.causal.model.DEFAULT_ARTIFACT names, without importing torch)
-ARTIFACT = MODELS / "causal"
+#: the committed causal tagger (named in nlp.paths, so that no torch is imported for --help)
+ARTIFACT = CAUSAL_MODEL
 
 
 @train_app.command("causal")

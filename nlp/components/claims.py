@@ -32,7 +32,7 @@ from nlp.components import doc_text, register_extensions
 from nlp.components import time_anchors
 from nlp.components.doubts import claim_doubts, names_day
 from nlp.components.time_anchors import Anchor, ArticleTime
-from nlp.instruments import read_stoplist
+from nlp.instruments import RIC, read_stoplist
 from nlp.paths import MODELS as MODELS_ROOT
 from nlp.types import Claim, InstrumentMention
 
@@ -40,7 +40,6 @@ MODELS = MODELS_ROOT / "claims"
 
 NUMBER = re.compile(r"^[+\-\u2212]?\d{1,3}(,\d{3})+(\.\d+)?$|^[+\-\u2212]?\d+(\.\d+)?$")
 #: a Reuters instrument code: '.SPX', 'AAPL.O', 'VOWG_p.DE', 'CARLb.CO'
-RIC = re.compile(r"^(\.[A-Z0-9]{2,}|[A-Za-z0-9&_]{1,10}\.[A-Z]{1,3}[a-z]?)$")
 CURRENCY = {"$", "€", "£", "¥", "us$", "c$", "a$", "hk$"}
 #: dependency labels that open a clause of its own: cues inside belong to that clause
 CLAUSAL = {"advcl", "relcl", "acl", "ccomp", "xcomp", "conj", "parataxis", "csubj", "pcomp"}
@@ -111,7 +110,8 @@ def lexicon() -> Lexicon:
         record_since=frozenset(r["cue"] for r in record if r["role"] == "since"),
         record_distance=frozenset(r["cue"] for r in record if r["role"] == "distance"),
         record_negated=frozenset(r["cue"] for r in record if r["role"] == "negated"),
-        hedges=tuple(sorted((tuple(r["hedge"].split()) for r in _rows("hedges.csv")), key=len, reverse=True)),
+        hedges=tuple(sorted((tuple(r["hedge"].split()) for r in _rows("hedges.csv") if r["extracted"] == "yes"),
+                            key=len, reverse=True)),
         after_hours=frozenset(tuple(r["cue"].split()) for r in cues if r["kind"] == "after_hours"),
         close_words=frozenset(r["cue"] for r in cues if r["kind"] == "close"),
         modals=frozenset(r["cue"] for r in cues if r["kind"] == "modal"),

@@ -29,13 +29,12 @@ from spacy.tokens import Doc, Span
 
 from nlp.components import doc_text
 from nlp.paths import MODELS as MODELS_ROOT
+from nlp.types import MONTH_NUMBERS, MONTHS
 
 MODELS = MODELS_ROOT / "claims"
 #: the claim kinds a doubt row may apply to ("move" is kind "change")
 KINDS = {"move": {"change"}, "record": {"record"}, "level": {"level"},
          "any": {"change", "record", "level", "distance", "range", "other"}}
-MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
-                                      "august", "september", "october", "november", "december"), 1)}
 DATE = re.compile(r"\b(" + "|".join(MONTHS) + r")\.? (\d{1,2})(?:st|nd|rd|th)?\b(?:,? (\d{4}))?", re.I)
 YEAR = re.compile(r"(?<![\d.,$])\b(19[5-9]\d|20\d\d)\b(?![\d.,]\d)")
 #: words that make the mention before them a prepositional object, not the claim's subject
@@ -150,7 +149,7 @@ def _other_date(text: str, as_of: str | None) -> str | None:
         return None
     day = dt.date.fromisoformat(as_of)
     for m in DATE.finditer(text):
-        month, number = MONTHS[m.group(1).lower()], int(m.group(2))
+        month, number = MONTH_NUMBERS[m.group(1).lower()], int(m.group(2))
         year = int(m.group(3)) if m.group(3) else day.year
         try:
             named = dt.date(year, month, number)

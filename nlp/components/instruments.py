@@ -29,6 +29,7 @@ from spacy.util import filter_spans
 from nlp.components import doc_text, register_extensions
 from nlp.instruments import (
     LEGAL_SUFFIXES,
+    RIC,
     Instrument,
     InstrumentMaster,
     Rename,
@@ -61,7 +62,6 @@ ANAPHORS: dict[tuple[str, ...], tuple[str, ...]] = {
 # Entity types a bare capitalised word must not have to be read as a company's short name.
 _NOT_SHORT_NAME = {"GPE", "LOC", "NORP", "PERSON", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "EVENT"}
 
-_RIC = re.compile(r"^(?:\.[A-Z0-9][A-Za-z0-9]{1,9}|[A-Z0-9][A-Za-z0-9&\-]{0,9}\.[A-Z]{1,3})$")
 _PARENS = re.compile(r"\(\s*([^()\n]{2,60}?)\s*\)")
 # A RIC written without brackets: "CLWR.O", "BRKb.N", ".SPX" (checked against known suffixes and index codes).
 _BARE_RIC = re.compile(r"(?<![\w.$])(\.[A-Z][A-Z0-9]{1,9}|[A-Z0-9][A-Z0-9]{1,9}[a-z]?\.[A-Z]{1,2})(?![\w&]|\.\w)")
@@ -222,7 +222,7 @@ def _tag_candidates(
     for found in _PARENS.finditer(text):
         inner_start = found.start(1)
         for code in re.finditer(r"[^\s,;/]+", found.group(1)):
-            if not _RIC.match(code.group()):
+            if not RIC.match(code.group()):
                 continue
             instrument = master.resolve_ric(code.group())
             span = doc.char_span(inner_start + code.start(), inner_start + code.end(), alignment_mode="expand")

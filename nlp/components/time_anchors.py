@@ -21,6 +21,7 @@ import pandas as pd
 
 from nlp.calendars import sessions
 from nlp.paths import MODELS as MODELS_ROOT
+from nlp.types import MONTHS
 
 MODELS = MODELS_ROOT / "claims"
 
@@ -43,8 +44,6 @@ ROLLING_UNITS = {
     "year": lambda n: pd.DateOffset(years=n),
 }
 
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-          "october", "november", "december")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 

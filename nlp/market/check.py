@@ -23,6 +23,7 @@ Every verdict keeps the numbers it rests on; ``unverifiable`` says why.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
 import math
@@ -32,25 +33,13 @@ from typing import Any
 
 from nlp.calendars import Sessions, known_exchange, sessions, to_epoch
 from nlp.market.exchanges import exchange_for, is_equity, main_index_for
-from nlp.market.window import INTRADAY, OVERNIGHT, ROLLING, SESSION, Window, kind_of, window_of
 from nlp.market.series import PriceSeries, PriceSource
+from nlp.market.window import INTRADAY, OVERNIGHT, ROLLING, SESSION, Window, kind_of, window_of
+from nlp.paths import MODELS
+from nlp.types import MONTH_NUMBERS, VERDICTS
 
-SUPPORTED, CONTRADICTED, INCONCLUSIVE, UNVERIFIABLE = (
-    "supported", "contradicted", "inconclusive", "unverifiable")
-VERDICTS = (SUPPORTED, CONTRADICTED, INCONCLUSIVE, UNVERIFIABLE)
+SUPPORTED, CONTRADICTED, INCONCLUSIVE, UNVERIFIABLE = VERDICTS
 
-#: Hedges widening the band: how far below / above the stated figure (share of it) still counts.
-HEDGES_BELOW = {"nearly": 0.1, "almost": 0.1, "just under": 0.05, "close to": 0.1,
-                "about": 0.1, "around": 0.1, "roughly": 0.1, "some": 0.1, "approximately": 0.1,
-                "an estimated": 0.1, "more than": 0.0, "over": 0.0, "above": 0.0, "at least": 0.0,
-                "upwards of": 0.0, "less than": 1.0, "under": 1.0, "below": 1.0, "up to": 1.0,
-                "as much as": 1.0, "at most": 1.0, "just over": 0.0}
-HEDGES_ABOVE = {"nearly": 0.0, "almost": 0.0, "just under": 0.0, "close to": 0.0,
-                "about": 0.1, "around": 0.1, "roughly": 0.1, "some": 0.1, "approximately": 0.1,
-                "an estimated": 0.1, "more than": math.inf, "over": math.inf, "above": math.inf,
-                "at least": math.inf, "upwards of": math.inf, "just over": 0.05,
-                "less than": 0.0, "under": 0.0, "below": 0.0, "up to": 0.0, "as much as": 0.0,
-                "at most": 0.0}
 #: What each kind of doubt (nlp.components.doubts) leaves uncertain, for the verdict's note.
 DOUBTS = {"extended": "outside the regular session", "intraday": "a moment or extreme within the session",
           "window": "another window", "past": "another date", "forecast": "a forecast",
@@ -647,8 +636,7 @@ def _band(claimed: float, precision: float | None, hedge: str | None) -> tuple[f
     """(lowest, highest, tolerance) of the figures that make ``claimed`` (signed) true."""
     tol = precision if precision else _half_unit(claimed)
     size = abs(claimed)
-    below = HEDGES_BELOW.get((hedge or "").lower().strip(), 0.0)
-    above = HEDGES_ABOVE.get((hedge or "").lower().strip(), 0.0)
+    below, above = hedge_shares().get((hedge or "").lower().strip(), (0.0, 0.0))
     small = size - max(tol, below * size)
     large = size + (math.inf if above == math.inf else max(tol, above * size))
     small = max(small, 0.0) if below < 1.0 else 0.0
@@ -661,6 +649,15 @@ def _data_unit(price: float) -> float:
     """Half a unit of the price data's own rounding (21.07 -> 0.005); 0 for full-precision floats."""
     unit = _half_unit(price)
     return unit if unit >= 0.00005 else 0.0
+
+
+@functools.cache
+def hedge_shares() -> dict[str, tuple[float, float]]:
+    """hedge -> (share below, share above) the stated figure that still fits (inf: no limit), from
+    nlp/models/claims/hedges.csv, the list the claims extractor reads hedges with."""
+    with open(MODELS / "claims" / "hedges.csv", encoding="utf-8") as f:
+        rows = csv.DictReader(line for line in f if not line.startswith("#"))
+        return {r["hedge"].strip(): (float(r["below"]), float(r["above"])) for r in rows}
 
 
 def _level_tolerance(level: float) -> float:
@@ -1037,7 +1034,7 @@ def _record_scope(wording: str, date: str) -> tuple[str | None, str]:
     """(first day of the history the record is about or None for all of it, description)."""
     day = dt.date.fromisoformat(date)
     m = re.search(r"since (?:(?:early|late|mid)[- ])?([a-z]+)(?: (\d{1,2})\b)?", wording)
-    month = _MONTHS.get(m.group(1)[:3]) if m and m.group(1) in _MONTH_NAMES else None
+    month = MONTH_NUMBERS.get(m.group(1)) if m else None
     if month and not re.match(r"[\s\d,]*\d{4}", wording[m.end():]):
         # 'highest close since September 14': the latest such day before the record's
         year = day.year if (month, int(m.group(2) or 1)) < (day.month, day.day) else day.year - 1
@@ -1049,7 +1046,7 @@ def _record_scope(wording: str, date: str) -> tuple[str | None, str]:
     m = re.search(r"since (?:(?:early|late|mid)[- ])?(?:([a-z]+) (?:(\d{1,2}),? )?)?(\d{4})", wording)
     if m:
         # "highest since 2007": nothing higher after that period (the last higher value lies in it)
-        year, month = int(m.group(3)), _MONTHS.get((m.group(1) or "")[:3])
+        year, month = int(m.group(3)), MONTH_NUMBERS.get(m.group(1) or "")
         if month and m.group(2):
             first = dt.date(year, month, int(m.group(2))) + dt.timedelta(days=1)
         elif month:
@@ -1071,11 +1068,6 @@ def _record_scope(wording: str, date: str) -> tuple[str | None, str]:
     return None, "all-time"
 
 
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
-_MONTH_NAMES = frozenset({"january", "february", "march", "april", "may", "june", "july", "august",
-                          "september", "october", "november", "december", "jan", "feb", "mar",
-                          "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
             "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
             "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
