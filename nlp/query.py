@@ -67,9 +67,17 @@ _FTS_SYNTAX = re.compile(r'"|\*$|\*\s|\bNEAR\(|\s(?:AND|OR|NOT)\s|^\s*NOT\s')
 
 
 class QueryError(NewslinkError):
-    """A query that cannot run: bad filter value, bad search syntax, refused SQL."""
+    """A query that cannot run: bad filter value, bad search syntax, refused SQL.
+
+    ``param`` names the filter at fault (``kind``, ``verdict``, ``date_from`` ...), so that a
+    caller can say it in its own terms (the CLI: ``--kind``); the message starts with it.
+    """
 
     code = "NL601"
+
+    def __init__(self, message: str, param: str | None = None):
+        super().__init__(f"{param}: {message}" if param else message)
+        self.param, self.reason = param, message
 
 
 # -- opening ------------------------------------------------------------------------------
@@ -120,7 +128,7 @@ def fts_query(search: str) -> str:
     """
     search = search.strip()
     if not search:
-        raise QueryError("empty --search")
+        raise QueryError("empty", "search")
     if _FTS_SYNTAX.search(search):
         return search
     return " ".join('"' + word.replace('"', '""') + '"' for word in search.split())
@@ -134,7 +142,7 @@ def _check_date(value: str | dt.date | None, option: str) -> str | None:
     try:
         return dt.date.fromisoformat(value).isoformat()
     except ValueError:
-        raise QueryError(f"{option}: {value!r} is not an ISO date (YYYY-MM-DD)") from None
+        raise QueryError(f"{value!r} is not an ISO date (YYYY-MM-DD)", option) from None
 
 
 def _dense(conn: sqlite3.Connection, matches: int, table: str, limit: int | None) -> bool:
@@ -156,7 +164,7 @@ def _search_hits(conn: sqlite3.Connection, match: str) -> int:
         return conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
                             (match,)).fetchone()[0]
     except sqlite3.OperationalError as exc:
-        raise QueryError(f"--search: {exc}") from None
+        raise QueryError(str(exc), "search") from None
 
 
 def _article_filters(where: _Where, conn: sqlite3.Connection, *, date_from: Any, date_to: Any,
@@ -168,8 +176,8 @@ def _article_filters(where: _Where, conn: sqlite3.Connection, *, date_from: Any,
     ``as_of`` instead). ``facts_per_article`` scales search hits to result rows.
     """
     if dated:
-        start = _check_date(date_from, "--from")
-        end = _check_date(date_to, "--to")
+        start = _check_date(date_from, "date_from")
+        end = _check_date(date_to, "date_to")
         if start:
             where.add("a.published >= ?", start)
         if end:
@@ -180,7 +188,7 @@ def _article_filters(where: _Where, conn: sqlite3.Connection, *, date_from: Any,
         elif len(article) >= 6:
             where.add("a.id >= ? AND a.id < ?", article, article + "\U0010ffff")
         else:
-            raise QueryError("--article: give at least 6 characters of the id")
+            raise QueryError("give at least 6 characters of the id", "article")
     if search:
         match = fts_query(search)
         hits = _search_hits(conn, match) * facts_per_article
@@ -197,7 +205,7 @@ def _limit_sql(limit: int | None, params: list[Any]) -> str:
     if limit is None:
         return ""
     if limit < 0:
-        raise QueryError("--limit must be 0 or more")
+        raise QueryError("must be 0 or more", "limit")
     params.append(int(limit))
     return " LIMIT ?"
 
@@ -213,7 +221,7 @@ def _read(conn: sqlite3.Connection, sql: str, params: list[Any], *,
         return _frame(conn.execute(sql, params))
     except sqlite3.OperationalError as exc:
         # FTS5 reports a bad MATCH expression as a plain OperationalError.
-        raise QueryError(f"--search: {exc}" if search else str(exc)) from None
+        raise QueryError(str(exc), "search" if search else None) from None
 
 
 def _release(db: Any, conn: sqlite3.Connection) -> None:
@@ -251,7 +259,7 @@ def claims(db: Any, *, symbol: str | None = None, kind: str | None = None,
             where.add("c.symbol = ?", symbol)
         if kind:
             if kind not in CLAIM_KINDS:
-                raise QueryError(f"--kind: {kind!r} is not one of {', '.join(CLAIM_KINDS)}")
+                raise QueryError(f"{kind!r} is not one of {', '.join(CLAIM_KINDS)}", "kind")
             where.add("c.kind = ?", kind)
         if verdict:
             if verdict == "unchecked":
@@ -265,10 +273,9 @@ def claims(db: Any, *, symbol: str | None = None, kind: str | None = None,
                 dense = _dense(conn, matches, "claims", limit)
                 where.add(f"{'+' if dense else ''}k.verdict = ?", verdict)
             else:
-                raise QueryError(f"--verdict: {verdict!r} is not one of "
-                                 f"{', '.join(VERDICTS)}, unchecked")
-        start = _check_date(date_from, "--from")
-        end = _check_date(date_to, "--to")
+                raise QueryError(f"{verdict!r} is not one of {', '.join(VERDICTS)}, unchecked", "verdict")
+        start = _check_date(date_from, "date_from")
+        end = _check_date(date_to, "date_to")
         if start:
             where.add("c.as_of >= ?", start)
         if end:
@@ -380,7 +387,7 @@ def articles(db: Any, *, symbol: str | None = None, verdict: str | None = None,
                      " UNION SELECT article_id FROM claims WHERE symbol = ?", symbol, symbol)
         if verdict:
             if verdict not in VERDICTS:
-                raise QueryError(f"--verdict: {verdict!r} is not one of {', '.join(VERDICTS)}")
+                raise QueryError(f"{verdict!r} is not one of {', '.join(VERDICTS)}", "verdict")
             subquery("SELECT article_id FROM checks WHERE verdict = ?", verdict)
         if speaker:
             where.add("a.id IN (SELECT article_id FROM quotes WHERE speaker LIKE ?)",
@@ -524,7 +531,7 @@ def export(db: str | Path, fmt: str, out: str | Path | None = None) -> list[Path
     ``newslink-export``). Raises QueryError for an unknown format or database.
     """
     if fmt not in EXPORT_FORMATS:
-        raise QueryError(f"--format: {fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
+        raise QueryError(f"{fmt!r} is not one of {', '.join(EXPORT_FORMATS)}", "format")
     connect_readonly(db).close()  # a clear error for a missing database
     if fmt == "jsonl":
         to_stdout = out is None or str(out) == "-"

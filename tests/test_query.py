@@ -92,19 +92,22 @@ def test_claim_row_has_article_span_and_numbers(sample_db):
         "session_low": 37050.0, "session_high": 38710.0, "session_close": 38380.0}
 
 
-@pytest.mark.parametrize("filters, message", [
-    ({"kind": "move"}, "--kind"),
-    ({"verdict": "true"}, "--verdict"),
-    ({"date_from": "1 March 2024"}, "--from"),
-    ({"date_to": "2024-02-30"}, "--to"),
-    ({"search": "  "}, "empty --search"),
-    ({"search": '"unbalanced'}, "--search"),
-    ({"article": "2af"}, "--article"),
-    ({"limit": -1}, "--limit"),
+@pytest.mark.parametrize("filters, param, message", [
+    ({"kind": "move"}, "kind", "'move' is not one of"),
+    ({"verdict": "true"}, "verdict", "'true' is not one of"),
+    ({"date_from": "1 March 2024"}, "date_from", "not an ISO date"),
+    ({"date_to": "2024-02-30"}, "date_to", "not an ISO date"),
+    ({"search": "  "}, "search", "empty"),
+    ({"search": '"unbalanced'}, "search", ""),
+    ({"article": "2af"}, "article", "at least 6 characters"),
+    ({"limit": -1}, "limit", "0 or more"),
 ])
-def test_claim_filter_errors(sample_db, filters, message):
-    with pytest.raises(query.QueryError, match=re.escape(message)):
+def test_claim_filter_errors(sample_db, filters, param, message):
+    """The library names the parameter at fault, never a CLI flag; the CLI says the flag."""
+    with pytest.raises(query.QueryError, match=re.escape(message)) as caught:
         query.claims(sample_db, **filters)
+    assert caught.value.param == param and str(caught.value).startswith(f"{param}: ")
+    assert "--" not in str(caught.value)
 
 
 def test_missing_database_is_a_clear_error(tmp_path):

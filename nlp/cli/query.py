@@ -31,9 +31,15 @@ VERDICT_STYLE = {"supported": "green", "contradicted": "bold red", "unverifiable
                  "inconclusive": "yellow"}
 
 
+#: the CLI option of each query parameter a QueryError names
+OPTIONS = {"date_from": "--from", "date_to": "--to"}
+
+
 def _fail(exc: Exception) -> None:
     code = getattr(exc, "code", None)
-    err.print(f"[red]error{' ' + code if code else ''}:[/red] {exc}", markup=True, highlight=False)
+    param = getattr(exc, "param", None)
+    text = f"{OPTIONS.get(param, '--' + param.replace('_', '-'))}: {exc.reason}" if param else str(exc)
+    err.print(f"[red]error{' ' + code if code else ''}:[/red] {text}", markup=True, highlight=False)
     raise typer.Exit(1)
 
 

@@ -337,7 +337,7 @@ def parse_price_file(path: str | Path, symbol: str | None = None) -> PriceFile:
                                  "other values (several series mixed in one file?)")
         seen[key] = (line, bar)
     if symbol and len(symbols_in_column) > 1:
-        raise PriceFileError(path, None, f"--symbol {symbol} given but the file holds several "
+        raise PriceFileError(path, None, f"symbol {symbol} given but the file holds several "
                              f"symbols ({', '.join(sorted(symbols_in_column))})")
     bars = sorted((b for _, b in seen.values()), key=lambda b: (b.symbol, b.date))
     return PriceFile(path=str(path), format=fmt, bars=bars, skipped=skipped, warnings=warnings)
