@@ -93,3 +93,15 @@ def test_the_walk_sees_imports_inside_functions_too():
     edges = imports()
     assert "nlp.workers" in edges["nlp.run"] and "nlp.views" in edges["nlp.store"]
     assert "nlp.causal.model" in edges["nlp.components.causes"]  # imported inside default_tagger
+
+
+def test_components_declare_what_they_read():
+    from nlp.pipeline import shared_pipeline
+
+    pipeline = shared_pipeline(False)
+    analysis = pipeline.analyze_pipes(pretty=False)
+    assert all(not problems for problems in analysis["problems"].values()), analysis["problems"]
+    requires = {name: set(analysis["summary"][name]["requires"]) for name in pipeline.pipe_names
+                if name.startswith("newslink_")}
+    assert {"doc._.claims", "doc._.instruments"} <= requires["newslink_causes"]
+    assert "doc.ents" in requires["newslink_instruments"] and "doc._.instruments" in requires["newslink_claims"]

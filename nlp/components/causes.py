@@ -521,6 +521,7 @@ class CausalDrivers:
     "newslink_causes",
     default_config={"use_model": True, "artifact_dir": ""},
     assigns=["doc._.causes"],
+    requires=["doc._.claims", "doc._.instruments", "token.is_sent_start"],
 )
 def make_causes(nlp: Language, name: str, use_model: bool, artifact_dir: str) -> CausalDrivers:  # noqa: ARG001
     """The component; the tagger loads lazily, on the first Doc, and only once.

@@ -561,7 +561,7 @@ class InstrumentLinker:
     "newslink_instruments",
     default_config={"paths": None, "write_ents": True, "labels": {}, "coref": True},
     assigns=["doc._.instruments", "doc.ents"],
-    requires=[],
+    requires=["doc.ents"],  # the statistical NER's entities, which linked names take precedence over
 )
 def make_instrument_linker(
     nlp: Language,  # spaCy passes the pipeline under this name
