@@ -1442,7 +1442,7 @@ def _anchor_for(d: Draft, label: str | None, code: str | None, when: ArticleTime
         if market and code != market and when.moment is None:
             return Anchor("session", time_anchors.last_closed_session(code, when))
         return time_anchors.default_anchor(code, when)
-    except Exception:  # an unknown calendar code or a date outside the calendar: keep the claim undated
+    except (KeyError, LookupError, ValueError):  # an unknown calendar code or a date outside it: undated
         return None
 
 

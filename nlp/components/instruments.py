@@ -34,6 +34,7 @@ from nlp.instruments import (
     InstrumentMaster,
     Rename,
     is_case_sensitive,
+    load,
     name_aliases,
     normalise,
 )
@@ -133,8 +134,6 @@ def link_instruments(
     (ISO date) gives renamed listings the symbol they had then (see ``InstrumentMaster.symbol_on``).
     """
     if master is None:
-        from nlp.instruments import load
-
         master = load()
     matchers = matchers or matchers_for(doc.vocab, master)
     tags, blocked = _tag_candidates(doc, master, matchers)

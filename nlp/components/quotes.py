@@ -31,6 +31,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from nlp.components import doc_text, register_extensions
+from nlp.instruments import InstrumentMaster
 from nlp.paths import MODELS as MODELS_ROOT
 from nlp.types import Quote
 
@@ -1023,16 +1024,9 @@ def _last_entity(doc: Doc, before: int, labels: tuple[str, ...], kind: str) -> S
 
 @functools.cache
 def _instrument_master():
-    """Return the instrument master, or None while nlp.instruments is not available."""
-    try:
-        from nlp.instruments import InstrumentMaster
-    except ImportError:
-        return None
-    try:
-        return InstrumentMaster.load()
-    except (OSError, ValueError, AttributeError) as exc:  # a missing or half-written master must not stop quotes
-        log.warning("instrument master unavailable for quote speakers: %s", exc)
-        return None
+    """The instrument master, which ships with the package: a missing or broken one raises
+    (naming the file) instead of quietly leaving every speaker's firm without a symbol."""
+    return InstrumentMaster.load()
 
 
 def link_organization(name: str | None) -> str | None:

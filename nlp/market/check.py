@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nlp.calendars import Sessions, known_exchange, sessions, to_epoch
+from nlp.instruments import InstrumentMaster
 from nlp.market.exchanges import exchange_for, is_equity, main_index_for
 from nlp.market.series import PriceSeries, PriceSource
 from nlp.market.window import INTRADAY, OVERNIGHT, ROLLING, SESSION, Window, kind_of, window_of
@@ -1337,13 +1338,10 @@ def _join(*parts: str | None) -> str | None:
 
 @functools.cache
 def load_master() -> Any:
-    """The instrument master (nlp.instruments) when it loads, else None: checks fall back to suffixes."""
-    try:
-        from nlp.instruments import InstrumentMaster
-
-        return InstrumentMaster.load()
-    except Exception:  # noqa: BLE001 - a missing or broken master must not stop checking
-        return None
+    """The instrument master (nlp.instruments), which ships with the package; a missing or broken
+    one raises (InstrumentFileError / FileNotFoundError naming the file) instead of quietly
+    checking without the exchanges it knows."""
+    return InstrumentMaster.load()
 
 
 def _safe_check(claim: dict[str, Any], article: dict[str, Any], prices: PriceSource,
