@@ -389,7 +389,7 @@ def test_careful_verdicts(case_id, c, article, verdict, fragment, us_prices):
 
 
 def test_records_since_a_day_without_a_year():
-    from nlp.market.check import _record_scope
+    from nlp.market.check.records import _record_scope
 
     assert _record_scope("highest close since september 14", "2013-01-02") == (
         "2012-09-15", "since september 14")
