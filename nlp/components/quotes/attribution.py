@@ -1,0 +1,472 @@
+"""Who said a quote: the reporting cue and its subject, direct and indirect quotes, pronouns and
+names resolved to the last speaker, and the firm's symbol."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc, Token
+
+from nlp.components import doc_text
+from nlp.components.quotes.lexicon import (
+    GROUP_PRONOUNS, INTRODUCERS, PERSON_PRONOUNS, THING_PRONOUNS, not_speakers, reporting_verbs,
+    unnamed_speaker_nouns,
+)
+from nlp.components.quotes.marks import QuotedSpan, _clause_end, _clause_start, _trim, find_quoted_spans
+from nlp.components.quotes.speakers import (
+    Speaker, _DATELINE, _clean_name, _ents, _phrase_head, _skip_dateline, _tokens_in, speaker_from_head,
+)
+from nlp.instruments import InstrumentMaster
+from nlp.types import Quote
+
+
+def _is_cue(token: Token) -> bool:
+    """Whether ``token`` is a reporting verb; ``said``/``told`` count whatever the tagger says."""
+    direct, _ = reporting_verbs()
+    if token.lower_ in {"said", "says", "told", "added"}:
+        return True
+    return token.lower_ in direct and token.pos_ not in ("NOUN", "PROPN", "ADJ")
+
+
+def _subject_of(cue: Token) -> Token | None:
+    """Return the subject of a reporting verb (or of the verb it is conjoined to), or None."""
+    par = _paragraph(doc_text(cue.doc), cue.idx)
+    subjects = [t for t in cue.children if t.dep_ in ("nsubj", "nsubjpass") and par[0] <= t.idx < par[1]]
+    if subjects:
+        return min(subjects, key=lambda t: abs(t.i - cue.i))  # the parse may reach across paragraphs
+    if cue.dep_ == "conj" and cue.head is not cue:
+        return _subject_of(cue.head)
+    if cue.dep_ == "advcl" and cue.tag_ == "VBG":
+        # "Anastasiades defended the deal (agreed with the EU), saying ...": the nearest named subject
+        verb = cue.head
+        for _ in range(3):
+            subj = next((t for t in verb.children if t.dep_ == "nsubj"), None)
+            if subj is not None and (subj.pos_ in ("PROPN", "PRON") or subj.lower_ in unnamed_speaker_nouns()):
+                return subj
+            if verb.head is verb:
+                break
+            verb = verb.head
+    return None
+
+
+@dataclass
+class Attribution:
+    """The reporting verb and speaker found next to a quote."""
+
+    cue: Token
+    speaker: Speaker
+    clause: tuple[int, int]  # the window the attribution was found in
+    phrase_start: int  # where the speaker's noun phrase starts ("the German official")
+
+
+def find_attribution(doc: Doc, window: tuple[int, int], quote_side: str) -> Attribution | None:
+    """Return the reporting verb and speaker in ``window``, or None.
+
+    ``quote_side`` is "before" when the quote precedes the window, "after" when it follows it:
+    the cue nearest the quote wins.
+    """
+    a, b = window
+    tokens = _tokens_in(doc, a, b)
+    cues = [t for t in tokens if _is_cue(t)]
+    if not cues:
+        return None
+    cue = cues[0] if quote_side == "before" else cues[-1]
+    head = _subject_of(cue)
+    if head is None or not (a <= head.idx < b):
+        # parse went astray: the noun right after the cue ("said Jamie Cox"), else the first name
+        after = [t for t in tokens if t.i > cue.i and t.pos_ in ("PROPN", "NOUN", "PRON")]
+        before = [t for t in tokens if t.i < cue.i and t.pos_ in ("PROPN", "NOUN", "PRON")]
+        names = [t for t in tokens if t.ent_type_ == "PERSON"]
+        head = None
+        if after and all(t.is_punct or t.is_space for t in tokens if t.i < cue.i):
+            head = _phrase_head(after[0])
+        elif names:
+            head = _phrase_head(names[0])
+        elif before:
+            head = _phrase_head(before[-1])
+        elif after:
+            head = _phrase_head(after[0])
+    if head is None:
+        return None
+    speaker = speaker_from_head(doc, head, window, cue)
+    phrase = [t.idx for t in head.subtree if a <= t.idx < b and t.idx <= (speaker.start or t.idx)]
+    return Attribution(cue, speaker, window, min(phrase + [speaker.start or head.idx]))
+
+
+@dataclass
+class _Draft:
+    """A quote before pronoun and surname resolution."""
+
+    quote: Quote
+    speaker: Speaker
+    order: int  # offset of the attribution, for resolving pronouns in reading order
+    cue_i: int | None = None
+    inherits: bool = False
+    sentence_end: int = 0
+
+
+_FIRST_PERSON = re.compile(r"\b(I|I'm|I’m|I've|I’ve|I'd|I’d|my|me)\b")
+
+
+def _introduces(lead: str) -> bool:
+    """Whether the clause text before a quote mark hands over to the quote (``he said:``)."""
+    words = lead.lower().split()
+    direct, _ = reporting_verbs()
+    return (
+        not words
+        or lead.endswith(INTRODUCERS)
+        or words[-1] in direct
+        or (len(words) > 1 and words[-1] == "that" and words[-2] in direct)
+    )
+
+
+def _hands_on(text: str, span: QuotedSpan, trails: str) -> bool:
+    """Whether the clause after a quote may hold its attribution (``"...," he said``).
+
+    A quote whose text ends with a period ended its sentence; after ``!`` or ``?`` the
+    attribution starts lower case or with a name and a cue (``"Stop!" Burton shouted``).
+    """
+    if not trails:
+        return False
+    if span.close is not None and "," in text[span.end : span.close]:
+        return True  # '"... profit pools ...," Liveris said'
+    last = text[span.end - 1]
+    if trails.startswith(","):
+        return True
+    if last == ".":
+        return trails[:1].islower()
+    if last in "!?":
+        direct, _ = reporting_verbs()
+        first = trails.split()[:5]
+        return trails[:1].islower() or any(w.lower().strip(",.") in direct for w in first)
+    return True
+
+
+def _direct_drafts(doc: Doc) -> list[_Draft]:
+    """Return drafts for the quotes between quote marks that an attribution (or the quote before) claims."""
+    text = doc_text(doc)
+    spans = find_quoted_spans(text)
+    drafts: list[_Draft] = []
+    prev: _Draft | None = None
+    for k, span in enumerate(spans):
+        floor = spans[k - 1].after if k > 0 else 0
+        limit = spans[k + 1].open if k + 1 < len(spans) else len(text)
+        before = (_clause_start(text, span.open, floor), span.open)
+        after = (span.after, _clause_end(text, span.after, limit))
+        lead = _DATELINE.sub("", text[before[0] : before[1]]).strip()
+        if not _introduces(lead):
+            continue  # a scare quote or a title inside a sentence
+        trails = text[after[0] : after[1]].strip()
+        attribution = None
+        side = None
+        if lead:
+            attribution = find_attribution(doc, before, "after")
+            side = "before"
+        if attribution is None and _hands_on(text, span, trails):
+            attribution = find_attribution(doc, after, "before")
+            side = "after"
+        if attribution is None:
+            if prev is not None and not lead and not text[prev.sentence_end : span.open].strip(" \t\n.,"):
+                # the speaker goes on: '"...," he said. "..."'
+                q = replace(prev.quote, text=text[span.start : span.end], start=span.start, end=span.end,
+                            kind="direct", paraphrase=None)
+                d = _Draft(q, prev.speaker, span.start, prev.cue_i, inherits=True,
+                           sentence_end=after[1] + 1 if _hands_on(text, span, trails) else span.after)
+                drafts.append(d)
+                prev = d
+            continue
+        paraphrase = None
+        kind = "direct"
+        if side == "after":
+            stop = min(attribution.phrase_start, attribution.cue.idx)
+            middle = text[span.after : max(stop, span.after)].strip(" ,;\t")
+            if len(middle.split()) >= 2:
+                paraphrase, kind = middle, "mixed"
+        speaker = attribution.speaker
+        if speaker.kind == "organization" and _FIRST_PERSON.search(text[span.start : span.end]):
+            # organizations say "we": "I" means the tagger took a person for a company ("Hollande said")
+            speaker = replace(speaker, kind="person", organization=None)
+        q = Quote(
+            text=text[span.start : span.end],
+            start=span.start,
+            end=span.end,
+            kind=kind,
+            cue=attribution.cue.text,
+            paraphrase=paraphrase,
+        )
+        end_of_sentence = after[1] + 1 if side == "after" else span.after
+        d = _Draft(q, speaker, span.start, attribution.cue.i, sentence_end=end_of_sentence)
+        drafts.append(d)
+        prev = d
+    return drafts
+
+
+def _content_span(doc: Doc, clause: Token, cue: Token) -> tuple[int, int] | None:
+    """Return the character span of a content clause, without ``that`` and edge punctuation."""
+    toks = [t for t in clause.subtree if t.i != cue.i]
+    while toks and (toks[0].dep_ == "mark" and toks[0].lower_ in {"that", "whether", "if"} or toks[0].is_punct):
+        toks = toks[1:]
+    while toks and toks[-1].is_punct and toks[-1].text not in ('"', "”", "’", ")"):
+        toks = toks[:-1]
+    if not toks:
+        return None
+    s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    return _trim(doc_text(doc), _skip_dateline(doc_text(doc), s, e), e)
+
+
+_EXPECTING = {"expect", "expected", "expects", "expecting", "forecast", "forecasts", "predict", "predicts",
+              "predicted", "estimate", "estimates", "estimated"}
+
+
+def _around(doc: Doc, cue: Token) -> tuple[int, int] | None:
+    """Return the longer side of a sentence around a parenthetical attribution (``, he said,``)."""
+    sent = cue.sent
+    inner = list(cue.subtree)
+    a, b = inner[0].idx, inner[-1].idx + len(inner[-1].text)
+    before = _trim(doc_text(doc), _skip_dateline(doc_text(doc), sent.start_char, a), a)
+    after = _trim(doc_text(doc), b, sent.end_char)
+    s, e = max((before, after), key=lambda r: r[1] - r[0])
+    while e > s and doc_text(doc)[e - 1] in ".,;: ":
+        e -= 1
+    while s < e and doc_text(doc)[s] in ",;: ":
+        s += 1
+    return (s, e) if e > s else None
+
+
+def _inverted_content(doc: Doc, cue: Token, subject: Token) -> tuple[int, int] | None:
+    """Return the reported clause before ``, traders said.`` when the parse did not attach it, or None."""
+    text = doc_text(doc)
+    first = min(t.idx for t in subject.subtree)
+    if not text[:first].rstrip().endswith(",") or cue.i < subject.i:
+        return None
+    tail = [t for t in cue.sent if t.i > cue.i]
+    if tail and (tail[0].text in (",", ";", "—", "-") or not (tail[0].is_punct or tail[0].is_space)):
+        return None  # the sentence goes on after the cue ("If it did, he said, the ..."): not inverted
+    start = max(cue.sent.start_char, _paragraph(text, cue.idx)[0])
+    comma = text.rfind(",", start, first)
+    if comma <= start:
+        return None
+    return _clip(text, _trim(text, start, comma), cue.idx)
+
+
+def _paragraph(text: str, i: int) -> tuple[int, int]:
+    """Return the bounds of the line (paragraph) holding offset ``i``."""
+    start = text.rfind("\n", 0, i) + 1
+    end = text.find("\n", i)
+    return start, end if end != -1 else len(text)
+
+
+def _clip(text: str, span: tuple[int, int] | None, anchor: int) -> tuple[int, int] | None:
+    """Clip ``span`` to the paragraph of ``anchor``: reported speech does not cross a line break."""
+    if span is None:
+        return None
+    a, b = _paragraph(text, anchor)
+    s, e = _trim(text, max(span[0], a), min(span[1], b))
+    while e > s and text[e - 1] in ".,;: ":
+        e -= 1
+    return (s, e) if e > s else None
+
+
+def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(x < a[1] and a[0] < y for x, y in spans)
+
+
+def _according_to_drafts(doc: Doc, free, taken: list[tuple[int, int]]) -> list[_Draft]:
+    """Return drafts for ``according to X, ...`` (either order)."""
+    text = doc_text(doc)
+    drafts: list[_Draft] = []
+    for tok in doc:
+        if tok.lower_ != "according" or not free(tok.idx):
+            continue
+        to = next((c for c in tok.children if c.lower_ == "to"), None)
+        obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        if obj is None:
+            continue
+        sent = tok.sent
+        phrase = list(tok.subtree)
+        p_start, p_end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
+        lead = _skip_dateline(text, sent.start_char, p_start)
+        before, after = _trim(text, lead, p_start), _trim(text, p_end, sent.end_char)
+        a_par, b_par = _paragraph(text, tok.idx)
+        before = (max(before[0], a_par), before[1])
+        after = (after[0], min(after[1], b_par))
+        # "According to Y, X." / "A and, according to Y, X" read on; "X, according to Y." reads back
+        lead_words = text[before[0] : before[1]].split()
+        middle = (text[p_end : p_end + 2].startswith(",") and bool(lead_words)
+                  and lead_words[-1].lower().strip(",") in {"and", "but"})
+        s, e = after if not lead_words or middle else before
+        while e > s and text[e - 1] in ".,;: ":
+            e -= 1
+        while s < e and text[s] in ",;: ":
+            s += 1
+        if len(text[s:e].split()) < 3 or not free(s) or _overlaps((s, e), taken):
+            continue
+        speaker = speaker_from_head(doc, obj, (p_start, p_end), None)
+        q = Quote(text=text[s:e], start=s, end=e, kind="indirect", cue="according to")
+        drafts.append(_Draft(q, speaker, tok.idx, tok.i))
+    return drafts
+
+
+def _indirect_drafts(doc: Doc, taken: list[tuple[int, int]], used_cues: set[int]) -> list[_Draft]:
+    """Return drafts for ``X said (that) ...``, ``X expects ...`` and ``according to X, ...``.
+
+    ``taken`` are the direct quotes' spans: no indirect quote is read inside or across them.
+    """
+    _, indirect = reporting_verbs()
+    text = doc_text(doc)
+    quoted = [(s.open, s.after) for s in find_quoted_spans(text)]
+    claimed: list[tuple[int, int]] = list(taken)
+
+    def free(i: int) -> bool:
+        return not any(a <= i < b for a, b in claimed) and not any(a < i < b for a, b in quoted)
+
+    drafts = _according_to_drafts(doc, free, taken)
+    claimed += [(d.quote.start, d.quote.end) for d in drafts]
+    nested_ok: list[tuple[int, int]] = []  # other indirect quotes: a named speaker may be quoted inside
+    # outermost cues first, so "X said it expects ..." is one quote of X
+    candidates = [t for t in doc if t.lower_ in indirect and t.pos_ in ("VERB", "AUX") and t.i not in used_cues]
+    candidates.sort(key=lambda t: sum(1 for _ in t.ancestors))
+    for cue in candidates:
+        if not free(cue.idx) or any(c.dep_ == "auxpass" for c in cue.children):
+            continue
+        if any(t.tag_ in ("WRB", "WP") for c in cue.lefts if c.dep_ in ("advmod", "mark") for t in c.subtree):
+            continue  # "asked how long he expects ...": a question, not a statement
+        par = _paragraph(text, cue.idx)
+        clauses = [c for c in cue.children if c.dep_ == "ccomp" and par[0] <= c.idx < par[1]]
+        clause = clauses[0] if clauses else None
+        if clause is None and cue.lower_ in _EXPECTING:
+            clause = next((c for c in cue.children if c.dep_ == "xcomp" and c.i > cue.i), None)
+        subject = _subject_of(cue)
+        parenthetical = clause is None and cue.dep_ == "parataxis"  # "If it did, he said, the department ..."
+        inverted = clause is None and subject is not None and _inverted_content(doc, cue, subject) is not None
+        if clause is None and not (parenthetical or inverted):
+            continue
+        if subject is None or subject.dep_ == "nsubjpass" or subject.lower_ in {"i", "you", "we"}:
+            continue
+        if subject.pos_ == "PRON" and any(a <= cue.idx < b for a, b in nested_ok):
+            continue  # "X said it expects ...": X's quote already holds it
+        if subject.pos_ == "NOUN" and subject.lower_ in not_speakers():
+            continue  # "recent data suggests ...": a thing, not a speaker
+        if clause is not None:
+            content = _content_span(doc, clause, cue)
+        else:
+            content = _inverted_content(doc, cue, subject) if inverted else _around(doc, cue)
+        content = _clip(text, content, cue.idx)
+        if content is None or len(text[content[0] : content[1]].split()) < 3 or _overlaps(content, taken):
+            continue
+        sent = cue.sent
+        speaker = speaker_from_head(doc, subject, (sent.start_char, sent.end_char), cue)
+        q = Quote(text=text[content[0] : content[1]], start=content[0], end=content[1], kind="indirect",
+                  cue=cue.text)
+        drafts.append(_Draft(q, speaker, cue.idx, cue.i))
+        nested_ok.append(content)
+    return drafts
+
+
+def _resolve_pronoun(sp: Speaker, named: list[Speaker], last: Speaker | None, doc: Doc) -> Speaker:
+    """Return the speaker a pronoun stands for (he/she: the last named person; they: the last
+    speaker; it: the last organization), or ``sp`` unchanged."""
+    low = (sp.name or "").lower()
+    target = None
+    if low in PERSON_PRONOUNS:
+        target = next((s for s in reversed(named) if s.kind == "person"), None)
+        target = target or _last_entity(doc, sp.start or 0, ("PERSON",), "person")
+    elif low in GROUP_PRONOUNS:
+        target = last if last is not None and last.kind != "pronoun-unresolved" else None
+    elif low in THING_PRONOUNS:
+        target = next((s for s in reversed(named) if s.kind == "organization"), None)
+        target = target or _main_organization(doc, sp.start or 0)
+    return replace(target, start=sp.start, end=sp.end) if target is not None else sp
+
+
+def _resolve_name(sp: Speaker, named: list[Speaker]) -> Speaker:
+    """Return ``Kenji Abe`` (with his title) for a later bare ``Abe``; fill a repeated name's title."""
+    surname = sp.name.split()[-1] if sp.name else None
+    for s in reversed(named):
+        longer = s.name is not None and len(sp.name.split()) < len(s.name.split())
+        if s.kind == "person" and longer and s.name.split()[-1] == surname:
+            return replace(s, start=sp.start, end=sp.end, role=sp.role or s.role,
+                           organization=sp.organization or s.organization)
+    same = next((s for s in reversed(named) if s.name == sp.name), None)
+    if same is not None:
+        return replace(sp, role=sp.role or same.role, organization=sp.organization or same.organization)
+    return sp
+
+
+def _resolve(drafts: list[_Draft], doc: Doc) -> list[Quote]:
+    """Resolve pronouns, bare surnames and repeated descriptions in reading order.
+
+    Returns the finished quotes in text order.
+    """
+    named: list[Speaker] = []  # named speakers so far, latest last
+    unnamed: list[Speaker] = []  # "a spokeswoman for the Bologna police", for "the spokeswoman" later
+    last: Speaker | None = None
+    quotes: list[Quote] = []
+    for d in sorted(drafts, key=lambda d: (d.order, d.quote.start)):
+        sp = d.speaker
+        if sp.kind == "organization" and any(s.kind == "person" and s.name == sp.name for s in named):
+            sp = replace(sp, kind="person", organization=None)  # once a person, always a person
+        if sp.kind == "pronoun-unresolved":
+            sp = _resolve_pronoun(sp, named, last, doc)
+        elif sp.kind == "unnamed" and sp.name:
+            head_word = sp.name.split()[-1].lower()
+            earlier = next((s for s in reversed(unnamed) if s.name and s.name.split()[-1].lower() == head_word), None)
+            if earlier is not None:
+                sp = replace(sp, role=sp.role or earlier.role, organization=sp.organization or earlier.organization)
+        elif sp.kind == "person":
+            sp = _resolve_name(sp, named)
+        if not d.inherits:
+            last = sp
+            if sp.kind in ("person", "organization"):
+                named.append(sp)
+        if sp.kind == "unnamed":
+            unnamed.append(sp)
+        quotes.append(replace(d.quote, speaker=sp.name, speaker_kind=sp.kind, role=sp.role,
+                              organization=sp.organization, speaker_start=sp.start, speaker_end=sp.end))
+    return sorted(quotes, key=lambda q: (q.start, q.end))
+
+
+def _main_organization(doc: Doc, before: int) -> Speaker | None:
+    """Return the organization named most often before ``before`` (the story's company), or None."""
+    counts: dict[str, int] = {}
+    for e in _ents(doc):
+        if e.label_ == "ORG" and e.end_char <= before and len(e.text) > 1:
+            name = _clean_name(e.text)
+            counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        return None
+    name = max(counts, key=lambda n: counts[n])
+    return Speaker(name, "organization", organization=name)
+
+
+def _last_entity(doc: Doc, before: int, labels: tuple[str, ...], kind: str) -> Speaker | None:
+    """Return the last entity with one of ``labels`` ending before ``before``, as a speaker, or None."""
+    found = [e for e in _ents(doc) if e.label_ in labels and e.end_char <= before]
+    if not found:
+        return None
+    e = found[-1]
+    if kind == "person":
+        # a person named before, though not quoted: read the title there ("Kenji Abe of Daiwa")
+        return speaker_from_head(doc, e.root, (e.sent.start_char, e.sent.end_char), None)
+    name = _clean_name(e.text)
+    return Speaker(name, kind, e.start_char, e.end_char, organization=name if kind == "organization" else None)
+
+
+@functools.cache
+def _instrument_master():
+    """The instrument master, which ships with the package: a missing or broken one raises
+    (naming the file) instead of quietly leaving every speaker's firm without a symbol."""
+    return InstrumentMaster.load()
+
+
+def link_organization(name: str | None) -> str | None:
+    """Return the symbol of the instrument ``name`` names in the master, or None."""
+    if not name:
+        return None
+    master = _instrument_master()
+    if master is None:
+        return None
+    inst = master.lookup(name)
+    return getattr(inst, "symbol", None) if inst is not None else None

@@ -1,0 +1,353 @@
+"""Who a speaker is: the name, role and firm of a mention, read off the entities and the words around it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from nlp.components import doc_text
+from nlp.components.quotes.lexicon import (
+    ARTICLES, GROUP_PRONOUNS, NAME_LABELS, ORG_CONNECTORS, ORG_LABELS, ORG_PREPOSITIONS, PERSON_PRONOUNS,
+    THING_PRONOUNS, organization_nouns, organization_types, reporting_verbs, role_words, title_modifiers,
+    unnamed_speaker_nouns,
+)
+
+
+@dataclass
+class Speaker:
+    """Who a quote is attributed to, before pronoun and surname resolution."""
+
+    name: str | None
+    kind: str  # person, organization, unnamed, pronoun-unresolved
+    start: int | None = None
+    end: int | None = None
+    role: str | None = None
+    organization: str | None = None
+
+
+def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return []
+    return [t for t in span if t.idx >= start and t.idx + len(t.text) <= end]
+
+
+_ENTS_KEY = "newslink_quotes_ents"
+
+
+def _ents(doc: Doc) -> tuple:
+    """The doc's entities, read once per extraction (``doc.ents`` walks every token)."""
+    ents = doc.user_data.get(_ENTS_KEY)
+    return ents if ents is not None else tuple(doc.ents)
+
+
+def _entity_of(token: Token):
+    if not token.ent_type_:
+        return None
+    for ent in _ents(token.doc):
+        if ent.start <= token.i < ent.end:
+            return ent
+    return None
+
+
+def _capitalized(word: str) -> bool:
+    """Whether ``word`` looks like part of a name: ``Daiwa``, ``4Cast``, ``iShares``, ``iitrader.com``."""
+    if not word or not word[0].isalnum():
+        return False
+    return (
+        word[0].isupper()
+        or any(c.isupper() for c in word[1:])
+        or (word[0].isdigit() and any(c.isalpha() for c in word))
+        or bool(re.search(r"\w\.(com|net|org)$", word))
+    )
+
+
+# Words that may follow an organization's name without being part of a longer common-noun phrase.
+_AFTER_ORG = {"in", "on", "at", "for", "and", "or", "of", "who", "which", "that", "based", "with",
+              "to", "by", "from", "as", "since", "until", "where", "when", "while"}
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"^(the|The)\s+", "", name.strip(" ,;:"))
+    return re.sub(r"(’s|'s|’|')$", "", name).strip()
+
+
+def _org_run(words: list[str]) -> str | None:
+    """Return the leading run of capitalised words (``Bank of America Merrill Lynch``), or None.
+
+    A kind of firm before the name is skipped (``brokerage Edward Jones``, ``hedge fund X``).
+    None also when the run only modifies a common noun (``the Washington think-tank``).
+    """
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    k = 0
+    while k < min(3, len(words)) and not _capitalized(words[k]) and words[k].isalpha():
+        k += 1
+    if 0 < k < len(words) and _capitalized(words[k]) and any(w.lower() in organization_types() for w in words[:k]):
+        words = words[k:]
+    run: list[str] = []
+    stopped_at = len(words)
+    for i, w in enumerate(words):
+        w = w.rstrip(",;:")
+        bare = re.sub(r"(’s|'s|’|')$", "", w)
+        if _capitalized(bare):
+            nxt_word = words[i + 1] if i + 1 < len(words) else ""
+            inner = (bare != w and _capitalized(nxt_word) and not words[i].endswith((",", ";", ":"))
+                     and nxt_word.lower().strip(",") not in role_words() | title_modifiers())
+            if inner:
+                run.append(w)  # "Moody's Investors Service": the possessive is part of the name
+                continue
+            run.append(bare)
+            if bare != w or words[i].endswith((",", ";", ":")):
+                stopped_at = -1  # a possessive or a comma closes the name
+                break
+        elif w.lower() in ORG_CONNECTORS and i + 1 < len(words) and _capitalized(words[i + 1]) and run:
+            run.append(w)
+        else:
+            stopped_at = i
+            break
+    if not run:
+        return None
+    if 0 <= stopped_at < len(words):
+        nxt = words[stopped_at].strip(",;:.").lower()
+        if nxt in organization_nouns():
+            return " ".join(run + [nxt])
+        if nxt in role_words():
+            return " ".join(run)  # "Daiwa Securities analyst"
+        if nxt.replace("-", "").isalpha() and nxt not in _AFTER_ORG and nxt not in reporting_verbs()[0]:
+            return None
+    return " ".join(run)
+
+
+def _role_phrase(words: list[str]) -> str | None:
+    """Return the job title in ``words`` (articles, possessives and places dropped), or None."""
+    out: list[str] = []
+    for i, w in enumerate(words):
+        w = w.strip(",;:")
+        if w.lower() in {"in", "based", "who", "which", "on", "said", "says"}:
+            break
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if out and w.lower() in ORG_PREPOSITIONS and (
+                nxt.lower() in ARTICLES or _capitalized(nxt)
+                or any(x.lower() in organization_types() for x in words[i + 1 : i + 4])):
+            break  # "president of the Washington think-tank": the title ends at the organization
+        if w in ("'s", "’s", "") or w.lower().endswith("-based"):
+            continue
+        out.append(w)
+    while out and out[0].lower() in ARTICLES | {"who", "is", "was", "and"}:
+        out = out[1:]
+    while out and out[-1].lower() in ORG_PREPOSITIONS + ("the",):
+        out = out[:-1]
+    roles = role_words()
+    if not out or len(out) > 6 or not any(w.lower() in roles for w in out):
+        return None
+    return " ".join(out)
+
+
+def describe(descriptor: str, org_names: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
+    """Return (role, organization) read from a speaker descriptor; either may be None.
+
+    ``org_names`` are organizations the parser found in the descriptor; they win over the
+    capitalisation heuristics. Examples:
+    ``"an analyst at Daiwa Securities"`` -> ("analyst", "Daiwa Securities");
+    ``"Daiwa Securities analyst"`` -> ("analyst", "Daiwa Securities");
+    ``"managing partner at Harris Financial Group in Richmond"`` ->
+    ("managing partner", "Harris Financial Group").
+    """
+    if descriptor.split()[:1] and descriptor.split()[0].lower() in {"who", "which", "that", "whose"}:
+        return None, None  # a relative clause ("who rates UBS at accumulate") says no title
+    roles = role_words()
+    for name in org_names:
+        pos = descriptor.find(name)
+        if pos == -1 or all(w.lower() in roles | title_modifiers() for w in name.split()):
+            continue
+        before, after = descriptor[:pos].split(), descriptor[pos + len(name) :].split()
+        # the tagger may cut a name short ("RBC [Capital Market] analyst"): take capitalised neighbours
+        while before and _capitalized(before[-1]) and before[-1].lower() not in roles | title_modifiers():
+            name = before.pop() + " " + name
+        role = _role_phrase(before) or _role_phrase(after)
+        return role, _clean_name(name) or None
+    words = descriptor.split()
+    while words and words[0].lower() in ARTICLES | {"who", "is", "was", "and"}:
+        words = words[1:]
+    if not words:
+        return None, None
+    if words[0].lower() in ORG_PREPOSITIONS:
+        return None, _org_run(words[1:])  # "Jamie Cox of Harris", "a spokeswoman for the Bologna police"
+    for i, w in enumerate(words):
+        if w.lower() in ORG_PREPOSITIONS and 0 < i and i + 1 < len(words):
+            if not any(x.lower().strip(",") in roles for x in words[:i]):
+                continue
+            org = _org_run([x for x in words[i + 1 :] if x not in ("'s", "’s")])
+            if org:
+                return _role_phrase(words[:i]), org
+    # a title before the name: "Daiwa Securities analyst", "Bank of Japan Governor"
+    run = _org_run(words)
+    run_words = run.split() if run else []
+    j = next((k for k, x in enumerate(run_words) if x.lower() in roles), len(run_words))
+    while j > 0 and run_words[j - 1].lower() in title_modifiers():
+        j -= 1
+    if 0 < j:
+        org = " ".join(run_words[:j])
+        rest = words[j:]
+        role = _role_phrase(rest)
+        if role:
+            return role, org
+    return _role_phrase(words), None
+
+
+def _person_surnames(doc: Doc) -> frozenset[str]:
+    """Return the last words of multi-word PERSON names in ``doc`` (``Lagarde`` of ``Christine Lagarde``)."""
+    return frozenset(e[-1].text for e in _ents(doc) if e.label_ in NAME_LABELS and len(e) > 1)
+
+
+def _org_words(doc: Doc) -> frozenset[str]:
+    return frozenset(t.text for e in _ents(doc) if e.label_ == "ORG" for t in e)
+
+
+def _mention_span(head: Token) -> tuple[int, int, str]:
+    """Return (start, end, kind) of the speaker mention headed by ``head``; kind is name/org/noun/pronoun."""
+    if head.pos_ == "PRON" or head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS:
+        return head.idx, head.idx + len(head.text), "pronoun"
+    ent = _entity_of(head)
+    if ent is not None and ent.label_ in NAME_LABELS | ORG_LABELS:
+        kind = "name" if ent.label_ in NAME_LABELS else "org"
+        toks = [t for t in ent if not (t.i == ent.start and t.lower_ in ARTICLES)]
+        toks = [t for t in toks if t.text not in ("'s", "’s")]
+        if toks:
+            last = toks[-1]
+            for c in head.rights:  # "Burton and Nick"
+                if c.dep_ == "conj" and c.pos_ == "PROPN" and c.i > last.i:
+                    last = c
+            return toks[0].idx, last.idx + len(last.text), kind
+    capitalised_noun = (head.pos_ == "NOUN" and head.text[:1].isupper() and not head.is_sent_start
+                        and head.lower_ not in unnamed_speaker_nouns() | role_words())
+    if head.pos_ == "PROPN" or capitalised_noun:  # the tagger may call "Townsend" a noun
+        toks = [t for t in head.lefts if t.dep_ in ("compound", "flat") and t.pos_ == "PROPN"]
+        first = toks[0] if toks else head
+        last = head
+        # "Burton and Nick": two named speakers of one quote
+        for c in head.rights:
+            if c.dep_ == "conj" and c.pos_ == "PROPN":
+                last = c
+        return first.idx, last.idx + len(last.text), "name"
+    # common noun: keep numerals and adjectives ("one trader", "other analysts")
+    keep = [head]
+    for t in reversed(list(head.lefts)):
+        modifier = t.dep_ in ("nummod", "amod", "det", "compound")
+        if modifier and t.lower_ not in ARTICLES and t.ent_type_ not in ORG_LABELS:
+            if t.dep_ == "det" and t.lower_ not in {"one", "another", "some", "several", "many", "other", "most"}:
+                break
+            if t.pos_ == "PROPN":
+                break
+            keep.insert(0, t)
+        else:
+            break
+    return keep[0].idx, head.idx + len(head.text), "noun"
+
+
+def _org_names_in(doc: Doc, start: int, end: int) -> tuple[str, ...]:
+    return tuple(e.text for e in _ents(doc) if e.label_ == "ORG" and e.start_char >= start and e.end_char <= end)
+
+
+def _dateline_end(doc: Doc) -> int:
+    return _skip_dateline(doc_text(doc), 0, min(len(doc_text(doc)), 120))
+
+
+def _descriptors(doc: Doc, head: Token, mention: tuple[int, int], window: tuple[int, int],
+                 cue: Token | None) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """Return the spans of the title before a name and of the apposition / ``of``-phrase after it."""
+    start, end = mention
+    lefts = [t for t in head.subtree if max(window[0], _dateline_end(doc)) <= t.idx < start]
+    before = (lefts[0].idx, start) if lefts else None
+    limit = min(window[1], cue.idx) if cue is not None and cue.idx >= end else window[1]
+    tail = doc_text(doc)[end:limit]
+    m = re.match(r"\s*,\s*([^,;]+)", tail) or re.match(r"\s+((?:of|at|from|with|for)\s+[^,;]+)", tail)
+    after = (end + m.start(1), end + m.end(1)) if m else None
+    return before, after
+
+
+def _refine_kind(doc: Doc, head: Token, name: str, kind: str, apposition: str | None) -> str:
+    """Correct the tagger's person/organization call for a speaker mention."""
+    surnames = _person_surnames(doc)
+    not_a_person = head.ent_type_ not in NAME_LABELS
+    if kind == "org" and name in surnames:
+        return "name"  # the tagger took a surname for a company ("Lagarde said")
+    if kind == "name" and len(name.split()) == 1 and name in _org_words(doc) and name not in surnames:
+        return "org"
+    if kind == "name" and name.isupper() and len(name) > 1 and not_a_person:
+        return "org"  # "according to IDC"
+    if kind == "name" and head.lower_ in role_words() and not_a_person:
+        return "noun"  # "the Minister said"
+    if apposition and kind == "name" and not_a_person:
+        words = apposition.lower().split()[:4]
+        if any(w in organization_types() for w in words) and not any(w in role_words() for w in words):
+            return "org"  # "Bild, an influential newspaper, said"
+    return kind
+
+
+def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token | None) -> Speaker:
+    """Return the :class:`Speaker` whose mention is headed by ``head``, with role and organization."""
+    if head.lower_ in {"who", "which", "that"} and head.head.dep_ == "relcl":
+        head = head.head.head  # "analysts, who said ...": the relative clause's noun
+    if head.idx < _dateline_end(doc):
+        # the parser glued the dateline to the subject: "PARIS (Reuters) - Mexico ... said"
+        later = [t for t in head.subtree if t.idx >= _dateline_end(doc) and t.pos_ in ("PROPN", "NOUN", "PRON")]
+        if later:
+            head = _phrase_head(later[0])
+    start, end, kind = _mention_span(head)
+    name = doc_text(doc)[start:end]
+    if kind == "pronoun":
+        return Speaker(name, "pronoun-unresolved", start, end)
+    title = []
+    words = name.split()
+    while len(words) > 1 and words[0].lower() in role_words() | title_modifiers():
+        title.append(words.pop(0))  # the tagger put the title inside the name: "CFO Gerspach"
+    if title:
+        start = doc_text(doc).index(words[0], start)
+        name = doc_text(doc)[start:end]
+        kind = "name"
+    before, after = _descriptors(doc, head, (start, end), window, cue)
+    kind = _refine_kind(doc, head, name, kind, doc_text(doc)[after[0] : after[1]] if after else None)
+    role = org = None
+    nationalities = {e.text for e in _ents(doc) if e.label_ == "NORP"}
+    for a, b in (x for x in (before, after) if x):
+        r, o = describe(doc_text(doc)[a:b], _org_names_in(doc, a, b))
+        role = role or r
+        if o and o.split()[0] not in nationalities:  # "Cypriot President": a nationality, not a firm
+            org = org or o
+    if kind == "noun":
+        # "a Marvell spokesman", "the Richmond police": a named modifier is the organization
+        place_ok = head.lower_ in organization_nouns()
+        mods = [t for t in head.lefts if t.dep_ in ("compound", "poss", "nmod")
+                and (t.ent_type_ == "ORG" or (place_ok and t.ent_type_ == "GPE"))]
+        if mods and org is None:
+            org = _clean_name(doc_text(doc)[mods[0].idx : mods[-1].idx + len(mods[-1].text)]) or None
+            if org and place_ok:
+                org = f"{org} {head.lower_}"
+        if role is None and head.lower_ in role_words():
+            role = name if head.pos_ == "PROPN" else head.lower_
+        return Speaker(name, "unnamed", start, end, role, org)
+    role = role or (" ".join(title) if title else None)
+    if kind == "org" and role is None:
+        return Speaker(name, "organization", start, end, None, _clean_name(name))
+    # organizations have no job titles: with one, the tagger mislabelled a person
+    return Speaker(name, "person", start, end, role, org)
+
+
+def _phrase_head(token: Token) -> Token:
+    """Climb compound/flat links to the head of a noun phrase."""
+    while token.dep_ in ("compound", "flat", "nummod", "amod", "det") and token.head is not token:
+        token = token.head
+    return token
+
+
+_DATELINE = re.compile(r"[^\n()]{0,80}?\(Reuters\)\s*[-—–]+\s*")
+
+
+def _skip_dateline(text: str, start: int, end: int) -> int:
+    """Return ``start`` moved past a ``TOKYO (Reuters) -`` dateline that opens the span."""
+    m = _DATELINE.match(text, start, end)
+    return m.end() if m else start
