@@ -215,6 +215,14 @@ def _frame(cursor: sqlite3.Cursor) -> pd.DataFrame:
     return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
 
 
+def _select(conn: sqlite3.Connection, select: str, where: _Where, order: str, limit: int | None,
+            search: str | None) -> pd.DataFrame:
+    """``select`` with the filters of ``where``, in ``order``, at most ``limit`` rows, as a frame."""
+    sql = f"{select}{where.sql} ORDER BY {order}"
+    sql += _limit_sql(limit, where.params)
+    return _read(conn, sql, where.params, search=bool(search))
+
+
 def _read(conn: sqlite3.Connection, sql: str, params: list[Any], *,
           search: bool = False) -> pd.DataFrame:
     try:
@@ -284,10 +292,8 @@ def claims(db: Any, *, symbol: str | None = None, kind: str | None = None,
         _article_filters(where, conn, date_from=None, date_to=None, search=search,
                          article=article, limit=limit, dated=False,
                          facts_per_article=claims_per_article)
-        sql = (f"SELECT {CLAIM_FIELDS} FROM {CLAIM_FROM}{where.sql}"
-               " ORDER BY c.as_of DESC, c.article_id, c.start, c.claim_id")
-        sql += _limit_sql(limit, where.params)
-        return _read(conn, sql, where.params, search=bool(search))
+        return _select(conn, f"SELECT {CLAIM_FIELDS} FROM {CLAIM_FROM}", where,
+                       "c.as_of DESC, c.article_id, c.start, c.claim_id", limit, search)
     finally:
         _release(db, conn)
 
@@ -329,10 +335,8 @@ def quotes(db: Any, *, symbol: str | None = None, kind: str | None = None,
         if search:
             where.add("q.rowid IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)",
                       fts_query(search))
-        sql = (f"SELECT {QUOTE_FIELDS} FROM {QUOTE_FROM}{where.sql}"
-               " ORDER BY a.published DESC, q.article_id, q.idx")
-        sql += _limit_sql(limit, where.params)
-        return _read(conn, sql, where.params, search=bool(search))
+        return _select(conn, f"SELECT {QUOTE_FIELDS} FROM {QUOTE_FROM}", where,
+                       "a.published DESC, q.article_id, q.idx", limit, search)
     finally:
         _release(db, conn)
 
@@ -354,10 +358,8 @@ def causes(db: Any, *, symbol: str | None = None, date_from: Any = None, date_to
         _article_filters(where, conn, date_from=date_from, date_to=date_to, search=search,
                          article=article, limit=limit,
                          facts_per_article=_ratio(conn, "causes", "articles"))
-        sql = (f"SELECT {CAUSE_FIELDS} FROM {CAUSE_FROM}{where.sql}"
-               " ORDER BY a.published DESC, x.article_id, x.idx")
-        sql += _limit_sql(limit, where.params)
-        return _read(conn, sql, where.params, search=bool(search))
+        return _select(conn, f"SELECT {CAUSE_FIELDS} FROM {CAUSE_FROM}", where,
+                       "a.published DESC, x.article_id, x.idx", limit, search)
     finally:
         _release(db, conn)
 
@@ -397,9 +399,8 @@ def articles(db: Any, *, symbol: str | None = None, verdict: str | None = None,
                       " OR organization_symbol = ?)", f"%{firm}%", firm)
         _article_filters(where, conn, date_from=date_from, date_to=date_to, search=search,
                          article=article, limit=limit)
-        sql = f"SELECT {ARTICLE_FIELDS} FROM articles a{where.sql} ORDER BY a.published DESC, a.id"
-        sql += _limit_sql(limit, where.params)
-        return _read(conn, sql, where.params, search=bool(search))
+        return _select(conn, f"SELECT {ARTICLE_FIELDS} FROM articles a", where, "a.published DESC, a.id",
+                       limit, search)
     finally:
         _release(db, conn)
 
