@@ -3,6 +3,8 @@ model), shipped inside the package, so a wheel installed anywhere finds it as a 
 
 from __future__ import annotations
 
+import csv
+import functools
 from importlib.resources import files
 from pathlib import Path
 
@@ -18,3 +20,13 @@ def model_path(*parts: str) -> Path:
     if not path.exists():
         raise FileNotFoundError(f"{path}: missing from the newslink package (reinstall newslink)")
     return path
+
+
+@functools.cache
+def word_lists(folder: str) -> dict[str, frozenset[str]]:
+    """The word lists of ``nlp/models/<folder>/words.csv`` (``list,word`` rows, ``#`` comments), by name."""
+    lists: dict[str, set[str]] = {}
+    with open(model_path(folder, "words.csv"), encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(line for line in f if not line.startswith("#")):
+            lists.setdefault(row["list"].strip(), set()).add(row["word"].strip())
+    return {name: frozenset(words) for name, words in lists.items()}

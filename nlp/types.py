@@ -18,6 +18,12 @@ VERDICTS = ("supported", "contradicted", "inconclusive", "unverifiable")
 #: Month names, January first (index + 1 is the month's number).
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december")
+#: Weekday names, Monday first (index is the weekday's number).
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+#: Number words -> numbers.
+NUMBER_NAMES = {w: n for n, w in enumerate(("one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                                            "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
+                                            "sixteen", "seventeen", "eighteen", "nineteen", "twenty"), 1)}
 #: Month names and their abbreviations -> the month's number.
 MONTH_NUMBERS = {**{m: n for n, m in enumerate(MONTHS, 1)}, **{m[:3]: n for n, m in enumerate(MONTHS, 1)},
                  "sept": 9}

@@ -28,8 +28,8 @@ from pathlib import Path
 from spacy.tokens import Doc, Span
 
 from nlp.components import doc_text
-from nlp.paths import MODELS as MODELS_ROOT
-from nlp.types import MONTH_NUMBERS, MONTHS
+from nlp.paths import MODELS as MODELS_ROOT, word_lists
+from nlp.types import MONTH_NUMBERS, MONTHS, WEEKDAYS
 
 MODELS = MODELS_ROOT / "claims"
 #: the claim kinds a doubt row may apply to ("move" is kind "change")
@@ -38,10 +38,9 @@ KINDS = {"move": {"change"}, "record": {"record"}, "level": {"level"},
 DATE = re.compile(r"\b(" + "|".join(MONTHS) + r")\.? (\d{1,2})(?:st|nd|rd|th)?\b(?:,? (\d{4}))?", re.I)
 YEAR = re.compile(r"(?<![\d.,$])\b(19[5-9]\d|20\d\d)\b(?![\d.,]\d)")
 #: words that make the mention before them a prepositional object, not the claim's subject
-PREPOSITIONS = frozenset({"by", "from", "than", "with", "like", "including", "over", "against", "to",
-                          "for", "as", "at", "versus", "vs", "vs.", "beating", "outperforming"})
-OWNER_PREPOSITIONS = frozenset({"of", "in"})  # 'shares of X', 'stake in X': fine after a stock word
-STOCK_WORDS = frozenset({"shares", "share", "stock", "stocks", "adrs", "units"})
+PREPOSITIONS = word_lists("claims")["object_preposition"]
+OWNER_PREPOSITIONS = word_lists("claims")["owner_preposition"]  # 'shares of X', 'stake in X': fine after a stock word
+STOCK_WORDS = word_lists("claims")["stock"]
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,6 @@ def claim_doubts(doc: Doc, sent: Span, kind: str, period: str | None, as_of: str
     return [f"{doubt}: {words}" for doubt, words in found.items()]
 
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.I)
 DAY_WORDS = re.compile(r"\b(?:today|yesterday|tonight|this (?:morning|afternoon|evening)|on the day|"
                        r"in the session|in (?:today|the day)'s (?:session|trade|trading))\b", re.I)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from nlp.calendars import sessions
 from nlp.paths import MODELS as MODELS_ROOT
-from nlp.types import MONTHS
+from nlp.types import MONTHS, WEEKDAYS
 
 MODELS = MODELS_ROOT / "claims"
 
@@ -44,7 +44,6 @@ ROLLING_UNITS = {
     "year": lambda n: pd.DateOffset(years=n),
 }
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from nlp.components.claims.subjects import (
 )
 from nlp.components.doubts import claim_doubts, names_day
 from nlp.components.time_anchors import Anchor, ArticleTime
+from nlp.paths import word_lists
 from nlp.types import Claim
 
 
@@ -128,7 +129,7 @@ def record_drafts(sent: Span, index: MentionIndex) -> list[Draft]:
 
 #: distance words a figure stands before ('3 percent *shy* of its record'); 'from' and 'since'
 #: ('down 30 percent from its record high') are read by the period, then made a distance by _finish
-DISTANCE_AFTER_FIGURE = frozenset({"below", "shy", "short", "off", "under", "away", "above", "beneath"})
+DISTANCE_AFTER_FIGURE = word_lists("claims")["distance_after_figure"]
 
 
 #: a move's period that is a record it is measured from: 'since their record high'
@@ -424,7 +425,7 @@ def _period_label(d: Draft, claim: Claim) -> str | None:
 
 
 #: prepositions that tie a move to the news it reacts to ('on the takeover bid', 'after the offer')
-NEWS_PREPS = frozenset({"on", "after", "following"})
+NEWS_PREPS = word_lists("claims")["news_prep"]
 
 
 def _on_news(anchor: Token) -> bool:

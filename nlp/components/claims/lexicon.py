@@ -9,6 +9,7 @@ from functools import cache
 
 from nlp.instruments import read_stoplist
 from nlp.paths import MODELS as MODELS_ROOT
+from nlp.paths import word_lists
 
 
 MODELS = MODELS_ROOT / "claims"
@@ -17,8 +18,8 @@ MODELS = MODELS_ROOT / "claims"
 NUMBER = re.compile(r"^[+\-\u2212]?\d{1,3}(,\d{3})+(\.\d+)?$|^[+\-\u2212]?\d+(\.\d+)?$")
 
 
-#: a Reuters instrument code: '.SPX', 'AAPL.O', 'VOWG_p.DE', 'CARLb.CO'
-CURRENCY = {"$", "€", "£", "¥", "us$", "c$", "a$", "hk$"}
+#: currency signs before a level, and the other word lists of nlp/models/claims/words.csv
+CURRENCY = word_lists("claims")["currency"]
 
 
 #: dependency labels that open a clause of its own: cues inside belong to that clause
@@ -28,36 +29,28 @@ CLAUSAL = {"advcl", "relcl", "acl", "ccomp", "xcomp", "conj", "parataxis", "csub
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 
 
-RELATIVE = {"which", "that", "who", "whose"}
+RELATIVE = word_lists("claims")["relative"]
 
 
-#: prepositions that introduce another figure to compare with ('above the 3 percent increase analysts expected')
-COMPARING = {"above", "below", "than", "versus", "vs", "vs.", "against", "beyond", "over", "under", "from"}
+COMPARING = word_lists("claims")["comparing"]
 
 
-TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "today", "yesterday", "week", "month", "year", "session", "day", "quarter"}
+TIME_WORDS = word_lists("claims")["time"]
 
 
-STOCK_WORDS = {"shares", "share", "stock", "stocks", "equity", "adrs", "adr", "units", "securities"}
+STOCK_WORDS = word_lists("claims")["stock"]
 
 
-INDEX_WORDS = {"index", "average", "benchmark", "composite", "gauge", "indicator"}
+INDEX_WORDS = word_lists("claims")["index"]
 
 
-#: verbs that move their object: 'sending its shares tumbling 8 percent'
-CAUSATIVE = {"send", "push", "drive", "lift", "pull", "knock", "leave", "take", "boost", "drag", "propel"}
+CAUSATIVE = word_lists("claims")["causative"]
 
 
-CLOSE_LEMMAS = {"close", "end", "finish", "settle"}
+CLOSE_LEMMAS = word_lists("claims")["close"]
 
 
-#: verbs through which a subject "reaches" a record ("rose to", "closed at", "blowing past")
-RECORD_VERBS = {
-    "rise", "climb", "hit", "reach", "touch", "set", "blow", "breach", "close", "end", "finish",
-    "surge", "jump", "top", "surpass", "break", "scale", "soar", "rally", "advance", "gain",
-    "trade", "be", "stand", "extend", "mark", "notch", "post", "log", "race", "push", "move",
-    "edge", "fall", "drop", "slide", "sink", "tumble", "plunge", "slump", "hover", "sit",
-}
+RECORD_VERBS = word_lists("claims")["record_verb"]
 
 
 def _rows(name: str) -> list[dict[str, str]]:

@@ -12,6 +12,8 @@ from nlp.components import time_anchors
 from nlp.components.claims.lexicon import CLAUSAL, CLOSE_LEMMAS, RELATIVE, SUBJECTS, lexicon
 from nlp.components.claims.quantities import parse_number
 from nlp.components.claims.subjects import _clause_verb
+from nlp.paths import word_lists
+from nlp.types import NUMBER_NAMES
 
 
 def _scope(anchor: Token) -> dict[int, int]:
@@ -67,8 +69,7 @@ class PeriodCue:
     session: bool = False  # a word that keeps the move on one session ('today', 'in the session')
 
 
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a": 1}
+NUMBER_WORDS = {**NUMBER_NAMES, "a": 1}
 
 
 #: dependency relations on the path from a word to the move that put the word in another clause
@@ -79,12 +80,11 @@ CLAUSE_PATH = {"advcl", "relcl", "acl", "ccomp", "xcomp", "pcomp", "csubj"}
 MODIFIER_PATH = frozenset({"relcl", "acl", "advcl"})
 
 
-#: prepositions of a cause or event phrase: a period inside one dates the event ('after a rosy outlook for this quarter')
-CAUSE_PREPS = frozenset({"after", "before", "ahead", "despite", "amid", "following", "since", "from"})
+#: (words of nlp/models/claims/words.csv: cause_prep, from_level)
+CAUSE_PREPS = word_lists("claims")["cause_prep"]
 
 
-#: heads of a 'from' phrase that measures from an earlier level ('down 25 percent from its peak')
-FROM_LEVELS = frozenset({"peak", "high", "highs", "low", "lows", "record", "level", "levels", "top", "bottom"})
+FROM_LEVELS = word_lists("claims")["from_level"]
 
 
 #: paths that put a window word on the subject's own move ('shares, down 2% in the past three sessions, rose')

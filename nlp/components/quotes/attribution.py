@@ -19,6 +19,7 @@ from nlp.components.quotes.speakers import (
     Speaker, _DATELINE, _clean_name, _ents, _phrase_head, _skip_dateline, _tokens_in, speaker_from_head,
 )
 from nlp.instruments import InstrumentMaster
+from nlp.paths import word_lists
 from nlp.types import Quote
 
 
@@ -216,8 +217,7 @@ def _content_span(doc: Doc, clause: Token, cue: Token) -> tuple[int, int] | None
     return _trim(doc_text(doc), _skip_dateline(doc_text(doc), s, e), e)
 
 
-_EXPECTING = {"expect", "expected", "expects", "expecting", "forecast", "forecasts", "predict", "predicts",
-              "predicted", "estimate", "estimates", "estimated"}
+_EXPECTING = word_lists("quotes")["expecting"]
 
 
 def _around(doc: Doc, cue: Token) -> tuple[int, int] | None:

@@ -6,6 +6,7 @@ import functools
 import logging
 
 from nlp.paths import MODELS as MODELS_ROOT
+from nlp.paths import word_lists
 
 
 log = logging.getLogger(__name__)
@@ -30,25 +31,25 @@ QUOTE_MARKS = OPENING_MARKS + CLOSING_MARKS + STRAIGHT_MARK
 INTRODUCERS = (",", ":", "—", "–", "-", ";")
 
 
-PERSON_PRONOUNS = {"he", "she"}
+PERSON_PRONOUNS = word_lists("quotes")["person_pronoun"]
 
 
-GROUP_PRONOUNS = {"they"}
+GROUP_PRONOUNS = word_lists("quotes")["group_pronoun"]
 
 
-THING_PRONOUNS = {"it"}
+THING_PRONOUNS = word_lists("quotes")["thing_pronoun"]
 
 
-UNRESOLVABLE_PRONOUNS = {"i", "we", "you", "him", "her", "them", "one"}
+UNRESOLVABLE_PRONOUNS = word_lists("quotes")["unresolvable_pronoun"]
 
 
-ORG_PREPOSITIONS = ("at", "of", "with", "for", "from")
+ORG_PREPOSITIONS = tuple(sorted(word_lists("quotes")["org_preposition"]))
 
 
-ORG_CONNECTORS = {"of", "&", "and", "de", "du", "la", "von", "van", "der"}
+ORG_CONNECTORS = word_lists("quotes")["org_connector"]
 
 
-ARTICLES = {"a", "an", "the"}
+ARTICLES = word_lists("quotes")["article"]
 
 
 NAME_LABELS = {"PERSON"}

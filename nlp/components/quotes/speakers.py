@@ -13,6 +13,7 @@ from nlp.components.quotes.lexicon import (
     THING_PRONOUNS, organization_nouns, organization_types, reporting_verbs, role_words, title_modifiers,
     unnamed_speaker_nouns,
 )
+from nlp.paths import word_lists
 
 
 @dataclass
@@ -65,8 +66,7 @@ def _capitalized(word: str) -> bool:
 
 
 # Words that may follow an organization's name without being part of a longer common-noun phrase.
-_AFTER_ORG = {"in", "on", "at", "for", "and", "or", "of", "who", "which", "that", "based", "with",
-              "to", "by", "from", "as", "since", "until", "where", "when", "while"}
+_AFTER_ORG = word_lists("quotes")["after_org"]
 
 
 def _clean_name(name: str) -> str:

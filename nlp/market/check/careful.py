@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from nlp.types import WEEKDAYS
 from nlp.market.check.moves import _check_session_move, _check_window_move, _level_reading
 from nlp.market.check.records import _record_on, _record_scope
 from nlp.market.check.tolerance import (
@@ -95,7 +96,7 @@ def _reading(name: str, result: dict[str, Any]) -> dict[str, Any]:
     return {"reading": name, "verdict": result.get("verdict"), "why": why_line(result)}
 
 
-WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday")
+WEEKDAY_NAMES = WEEKDAYS[:5]  # the trading days
 
 
 def _named_weekday(ctx: _Context) -> str | None:

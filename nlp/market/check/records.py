@@ -12,7 +12,7 @@ from nlp.market.check.tolerance import (
     _level_tolerance, _num, _pct, _range, _split_match, _split_ratio, _verdict,
 )
 from nlp.market.window import INTRADAY, OVERNIGHT
-from nlp.types import MONTH_NUMBERS
+from nlp.types import MONTH_NUMBERS, NUMBER_NAMES
 
 
 def _record_scope(wording: str, date: str) -> tuple[str | None, str]:
@@ -42,7 +42,7 @@ def _record_scope(wording: str, date: str) -> tuple[str | None, str]:
     m = re.search(r"(\d+|two|three|four|five|six|seven|eight|nine|ten|\w+teen|twenty)[- ]"
                   r"(year|month|week)", wording)
     if m:
-        n = int(m.group(1)) if m.group(1).isdigit() else _NUMBERS.get(m.group(1))
+        n = int(m.group(1)) if m.group(1).isdigit() else NUMBER_NAMES.get(m.group(1))
         if n:
             days = {"year": 365.25, "month": 30.44, "week": 7}[m.group(2)] * n
             return (day - dt.timedelta(days=round(days))).isoformat(), f"{n}-{m.group(2)}"
@@ -53,10 +53,6 @@ def _record_scope(wording: str, date: str) -> tuple[str | None, str]:
     return None, "all-time"
 
 
-_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-            "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-            "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-            "twenty": 20}
 
 
 def _check_record(ctx: _Context) -> dict[str, Any]:
