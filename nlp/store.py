@@ -33,7 +33,15 @@ DEFAULT_DB = "newslink.db"
 #: Tables holding facts of one article, deleted and rewritten together.
 FACT_TABLES = ("checks", "causes", "quotes", "claims", "instruments")
 
-SCHEMA = """
+#: the first columns of every table of an article's facts, and of every fact tied to a span of its text
+FACT_COLUMNS = """    id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+"""
+SPAN_COLUMNS = """    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+"""
+SCHEMA_TEMPLATE = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     started TEXT NOT NULL,
@@ -92,13 +100,8 @@ CREATE TABLE IF NOT EXISTS symbols (
     exchange TEXT
 );
 CREATE TABLE IF NOT EXISTS instruments (
-    id TEXT PRIMARY KEY,
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    idx INTEGER NOT NULL,
-    text TEXT NOT NULL,
-    start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL,
-    symbol TEXT REFERENCES symbols(symbol),
+{fact}    idx INTEGER NOT NULL,
+{span}    symbol TEXT REFERENCES symbols(symbol),
     kind TEXT,
     name TEXT,
     exchange TEXT,
@@ -107,14 +110,9 @@ CREATE TABLE IF NOT EXISTS instruments (
 CREATE INDEX IF NOT EXISTS idx_instruments_article ON instruments(article_id);
 CREATE INDEX IF NOT EXISTS idx_instruments_symbol ON instruments(symbol);
 CREATE TABLE IF NOT EXISTS claims (
-    id TEXT PRIMARY KEY,
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    claim_id TEXT NOT NULL,
+{fact}    claim_id TEXT NOT NULL,
     kind TEXT NOT NULL,
-    text TEXT NOT NULL,
-    start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL,
-    subject TEXT,
+{span}    subject TEXT,
     symbol TEXT REFERENCES symbols(symbol),
     direction TEXT,
     pct REAL,
@@ -163,13 +161,8 @@ CREATE TABLE IF NOT EXISTS checks (
 CREATE INDEX IF NOT EXISTS idx_checks_article ON checks(article_id);
 CREATE INDEX IF NOT EXISTS idx_checks_verdict ON checks(verdict);
 CREATE TABLE IF NOT EXISTS quotes (
-    id TEXT PRIMARY KEY,
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    idx INTEGER NOT NULL,
-    text TEXT NOT NULL,
-    start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL,
-    kind TEXT,
+{fact}    idx INTEGER NOT NULL,
+{span}    kind TEXT,
     speaker TEXT,
     speaker_kind TEXT,
     role TEXT,
@@ -182,9 +175,7 @@ CREATE INDEX IF NOT EXISTS idx_quotes_article ON quotes(article_id);
 CREATE INDEX IF NOT EXISTS idx_quotes_speaker ON quotes(speaker);
 CREATE INDEX IF NOT EXISTS idx_quotes_organization ON quotes(organization);
 CREATE TABLE IF NOT EXISTS causes (
-    id TEXT PRIMARY KEY,
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    idx INTEGER NOT NULL,
+{fact}    idx INTEGER NOT NULL,
     cause_text TEXT NOT NULL,
     cause_start INTEGER,
     cause_end INTEGER,
@@ -213,6 +204,8 @@ CREATE TABLE IF NOT EXISTS prices (
     PRIMARY KEY (symbol, date)
 );
 """
+SCHEMA = SCHEMA_TEMPLATE.replace("{fact}", FACT_COLUMNS).replace("{span}", SPAN_COLUMNS)
+
 
 FTS_TRIGGERS = """
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
