@@ -268,3 +268,20 @@ def test_component_sets_and_overwrites_doc_quotes(english):
     assert [q.speaker for q in doc._.quotes] == ["Jamie Cox"]
     doc = lang.get_pipe("newslink_quotes")(doc)
     assert len(doc._.quotes) == 1
+
+
+@pytest.mark.model
+def test_a_speakers_firm_takes_the_symbol_the_linker_gave_it():
+    from nlp.components import register_extensions
+    from nlp.pipeline import load_language
+    from nlp.types import InstrumentMention
+
+    english = load_language()[0]
+    text = '"Demand is strong," said John Smith, an analyst at Zyxor Capital.'
+    doc = english(text)
+    start = text.index("Zyxor Capital")
+    register_extensions()
+    doc._.instruments = [InstrumentMention("Zyxor Capital", start, start + 13, "ZYX", "equity", how="name")]
+    quotes = extract_quotes(doc)
+    assert [(q.speaker, q.organization, q.organization_symbol) for q in quotes] == [
+        ("John Smith", "Zyxor Capital", "ZYX")]

@@ -61,8 +61,22 @@ def _extract(doc: Doc, link: bool) -> list[Quote]:
     drafts = direct + _indirect_drafts(doc, taken, used)
     quotes = _resolve(drafts, doc)
     if link:
-        quotes = [replace(q, organization_symbol=link_organization(q.organization)) for q in quotes]
+        quotes = [replace(q, organization_symbol=_organization_symbol(doc, q.organization)) for q in quotes]
     return quotes
+
+
+def _organization_symbol(doc: Doc, organization: str | None) -> str | None:
+    """The symbol of the speaker's firm: the instrument linker's, when it linked that name in this
+    article (``doc._.instruments``), else the master's reading of the name (a firm the article names
+    only in a speaker's title, 'an analyst at Daiwa Securities')."""
+    if not organization:
+        return None
+    wanted = organization.lower()
+    mentions = (doc._.instruments or []) if Doc.has_extension("instruments") else []
+    for m in mentions:
+        if m.symbol and m.how != "coref" and (m.text.lower() == wanted or (m.name or "").lower() == wanted):
+            return m.symbol
+    return link_organization(organization)
 
 
 class QuoteExtractor:
