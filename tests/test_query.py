@@ -104,7 +104,7 @@ def test_claim_row_has_article_span_and_numbers(sample_db):
 ])
 def test_claim_filter_errors(sample_db, filters, param, message):
     """The library names the parameter at fault, never a CLI flag; the CLI says the flag."""
-    with pytest.raises(query.QueryError, match=re.escape(message)) as caught:
+    with pytest.raises(query.QueryError, match=re.escape(message) if message else None) as caught:
         query.claims(sample_db, **filters)
     assert caught.value.param == param and str(caught.value).startswith(f"{param}: ")
     assert "--" not in str(caught.value)
