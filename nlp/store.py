@@ -75,8 +75,6 @@ CREATE TABLE IF NOT EXISTS articles (
     pipeline_version TEXT,
     run_id INTEGER REFERENCES runs(id)
 );
-CREATE INDEX IF NOT EXISTS idx_articles_published ON articles(published);
-CREATE INDEX IF NOT EXISTS idx_articles_source ON articles(source, member);
 CREATE TABLE IF NOT EXISTS article_sources (
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     source TEXT NOT NULL,
@@ -92,7 +90,6 @@ CREATE TABLE IF NOT EXISTS errors (
     stage TEXT NOT NULL,
     reason TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS idx_errors_run ON errors(run_id);
 CREATE TABLE IF NOT EXISTS symbols (
     symbol TEXT PRIMARY KEY,
     name TEXT,
@@ -107,8 +104,6 @@ CREATE TABLE IF NOT EXISTS instruments (
     exchange TEXT,
     how TEXT
 );
-CREATE INDEX IF NOT EXISTS idx_instruments_article ON instruments(article_id);
-CREATE INDEX IF NOT EXISTS idx_instruments_symbol ON instruments(symbol);
 CREATE TABLE IF NOT EXISTS claims (
 {fact}    claim_id TEXT NOT NULL,
     kind TEXT NOT NULL,
@@ -132,10 +127,6 @@ CREATE TABLE IF NOT EXISTS claims (
     day_named INTEGER DEFAULT 1,
     doubts TEXT
 );
-CREATE INDEX IF NOT EXISTS idx_claims_article ON claims(article_id);
-CREATE INDEX IF NOT EXISTS idx_claims_symbol ON claims(symbol);
-CREATE INDEX IF NOT EXISTS idx_claims_kind ON claims(kind);
-CREATE INDEX IF NOT EXISTS idx_claims_as_of ON claims(as_of);
 CREATE TABLE IF NOT EXISTS checks (
     claim TEXT PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
@@ -158,8 +149,6 @@ CREATE TABLE IF NOT EXISTS checks (
     details TEXT,
     checked_at TEXT
 );
-CREATE INDEX IF NOT EXISTS idx_checks_article ON checks(article_id);
-CREATE INDEX IF NOT EXISTS idx_checks_verdict ON checks(verdict);
 CREATE TABLE IF NOT EXISTS quotes (
 {fact}    idx INTEGER NOT NULL,
 {span}    kind TEXT,
@@ -171,9 +160,6 @@ CREATE TABLE IF NOT EXISTS quotes (
     cue TEXT,
     paraphrase TEXT
 );
-CREATE INDEX IF NOT EXISTS idx_quotes_article ON quotes(article_id);
-CREATE INDEX IF NOT EXISTS idx_quotes_speaker ON quotes(speaker);
-CREATE INDEX IF NOT EXISTS idx_quotes_organization ON quotes(organization);
 CREATE TABLE IF NOT EXISTS causes (
 {fact}    idx INTEGER NOT NULL,
     cause_text TEXT NOT NULL,
@@ -188,7 +174,6 @@ CREATE TABLE IF NOT EXISTS causes (
     method TEXT,
     score REAL
 );
-CREATE INDEX IF NOT EXISTS idx_causes_article ON causes(article_id);
 CREATE TABLE IF NOT EXISTS prices (
     symbol TEXT NOT NULL,
     date TEXT NOT NULL,
@@ -204,7 +189,19 @@ CREATE TABLE IF NOT EXISTS prices (
     PRIMARY KEY (symbol, date)
 );
 """
-SCHEMA = SCHEMA_TEMPLATE.replace("{fact}", FACT_COLUMNS).replace("{span}", SPAN_COLUMNS)
+#: the indexes of the tables: table -> (name after idx_<table>_, columns)
+INDEXES = {
+    "articles": (('published', 'published'), ('source', 'source, member')),
+    "errors": (('run', 'run_id'),),
+    "instruments": (('article', 'article_id'), ('symbol', 'symbol')),
+    "claims": (('article', 'article_id'), ('symbol', 'symbol'), ('kind', 'kind'), ('as_of', 'as_of')),
+    "checks": (('article', 'article_id'), ('verdict', 'verdict')),
+    "quotes": (('article', 'article_id'), ('speaker', 'speaker'), ('organization', 'organization')),
+    "causes": (('article', 'article_id'),),
+}
+SCHEMA = SCHEMA_TEMPLATE.replace("{fact}", FACT_COLUMNS).replace("{span}", SPAN_COLUMNS) + "".join(
+    f"CREATE INDEX IF NOT EXISTS idx_{table}_{name} ON {table}({columns});\n"
+    for table, indexes in INDEXES.items() for name, columns in indexes)
 
 
 FTS_TRIGGERS = """
