@@ -77,43 +77,23 @@ def reporting_verbs() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(direct), frozenset(indirect)
 
 
-@functools.cache
-def role_words() -> frozenset[str]:
-    """Return the lower-case words that make an apposition a job title."""
-    return frozenset(w.lower() for w in _read_lines("roles.txt"))
+def _word_file(filename: str, what: str, strip: str = ""):
+    """A cached reader of the lower-case words of ``nlp/models/quotes/<filename>``: ``what`` they are."""
+    @functools.cache
+    def words() -> frozenset[str]:
+        return frozenset(w.lower().rstrip(strip) if strip else w.lower() for w in _read_lines(filename))
+
+    words.__doc__ = f"Return {what} (nlp/models/quotes/{filename})."
+    return words
 
 
-@functools.cache
-def unnamed_speaker_nouns() -> frozenset[str]:
-    """Return the lower-case nouns that stand for a speaker without naming one."""
-    return frozenset(w.lower() for w in _read_lines("unnamed_speakers.txt"))
-
-
-@functools.cache
-def title_modifiers() -> frozenset[str]:
-    """Return the lower-case words that belong to a title before a role word (``Foreign Minister``)."""
-    return frozenset(w.lower() for w in _read_lines("title_modifiers.txt"))
-
-
-@functools.cache
-def organization_nouns() -> frozenset[str]:
-    """Return the lower-case nouns that complete a place-named organization (``Bologna police``)."""
-    return frozenset(w.lower() for w in _read_lines("organization_nouns.txt"))
-
-
-@functools.cache
-def not_speakers() -> frozenset[str]:
-    """Return the lower-case nouns whose reporting verbs quote nobody (``data suggests``)."""
-    return frozenset(w.lower() for w in _read_lines("not_speakers.txt"))
-
-
-@functools.cache
-def organization_types() -> frozenset[str]:
-    """Return the lower-case nouns that, in an apposition, make the speaker an organization."""
-    return frozenset(w.lower() for w in _read_lines("organization_types.txt"))
-
-
-@functools.cache
-def abbreviations() -> frozenset[str]:
-    """Return the lower-case words whose trailing period does not end a sentence."""
-    return frozenset(w.lower().rstrip(".") for w in _read_lines("abbreviations.txt"))
+role_words = _word_file("roles.txt", "the words that make an apposition a job title")
+unnamed_speaker_nouns = _word_file("unnamed_speakers.txt", "the nouns that stand for a speaker without naming one")
+title_modifiers = _word_file("title_modifiers.txt",
+                             "the words that belong to a title before a role word ('Foreign Minister')")
+organization_nouns = _word_file("organization_nouns.txt",
+                                "the nouns that complete a place-named organization ('Bologna police')")
+not_speakers = _word_file("not_speakers.txt", "the nouns whose reporting verbs quote nobody ('data suggests')")
+organization_types = _word_file("organization_types.txt",
+                                "the nouns that, in an apposition, make the speaker an organization")
+abbreviations = _word_file("abbreviations.txt", "the words whose trailing period does not end a sentence", ".")
