@@ -70,17 +70,21 @@ CONTEXT_DOUBTS = frozenset({"window", "extended"})
 
 
 def claim_doubts(doc: Doc, sent: Span, kind: str, period: str | None, as_of: str | None,
-                 subject: tuple[int, int] | None = None, figure: int | None = None) -> list[str]:
+                 subject: tuple[int, int] | None = None, figure: int | None = None,
+                 day_named: bool | None = None) -> list[str]:
     """The doubts the sentence ``sent`` raises about a claim of ``kind`` read over ``period``.
 
     ``as_of`` is the claim's ISO date; ``subject`` the character span of its instrument mention
     and ``figure`` the character offset of its number (both None when unknown). When the sentence
     names no day, the sentence before it in the same paragraph may set the window too ("... ended
     higher for the week. The Dow rose 0.6 percent"). Returns ``"doubt: words"`` strings, one per
-    doubt kind, in the order found.
+    doubt kind, in the order found. ``day_named``: :func:`names_day` of the sentence, when the
+    caller has it already.
     """
     text = sent.text
-    before = "" if names_day(sent, as_of) else previous_sentence(doc, sent)
+    if day_named is None:
+        day_named = names_day(sent, as_of)
+    before = "" if day_named else previous_sentence(doc, sent)
     period_text = (period or "").lower()
     found: dict[str, str] = {}
     for cue in cues():

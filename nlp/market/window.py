@@ -82,6 +82,13 @@ class Window:
                 "explicit": self.explicit, "day_named": self.day_named}
 
 
+def published_epoch(article: dict[str, Any]) -> float | None:
+    """UTC epoch seconds of the article's publication time, or None when it gives none."""
+    if not article.get("published_time"):
+        return None
+    return to_epoch(article["published_time"], article.get("timezone"))
+
+
 def period_of(claim: dict[str, Any]) -> str:
     return (claim.get("period") or "").lower().strip()
 
@@ -105,8 +112,7 @@ def window_of(claim: dict[str, Any], article: dict[str, Any], calendar: Sessions
     gives the last price date before ``date``, for an overnight claim without a calendar.
     """
     published = article.get("published")
-    published_at = to_epoch(article["published_time"], article.get("timezone")) \
-        if article.get("published_time") else None
+    published_at = published_epoch(article)
     period = period_of(claim)
     explicit = bool(claim.get("window_explicit", claim.get("period") is not None))
     common = dict(words=claim.get("period") or "", explicit=explicit,

@@ -374,11 +374,11 @@ def _finish(d: Draft, doc: Doc, when: ArticleTime | None, market: str | None) ->
         claim.period, claim.as_of, claim.window_start = anchor.period, anchor.as_of, anchor.window_start
     elif label:
         claim.period = label
+    claim.day_named = names_day(d.anchor.sent, claim.as_of)
     claim.doubts = claim_doubts(
         doc, d.anchor.sent, claim.kind, claim.period, claim.as_of,
         subject=(d.subject.start, d.subject.end) if claim.symbol and d.subject.at is None else None,
-        figure=doc[q.number].idx if q else None)
-    claim.day_named = names_day(d.anchor.sent, claim.as_of)
+        figure=doc[q.number].idx if q else None, day_named=claim.day_named)
     return claim
 
 

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from nlp.instruments import read_stoplist
-from nlp.paths import MODELS as MODELS_ROOT
-from nlp.paths import word_lists
+from nlp.paths import MODELS as MODELS_ROOT, word_lists
 
 
 MODELS = MODELS_ROOT / "claims"

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import functools
-import logging
 
 from nlp.paths import MODELS as MODELS_ROOT
 from nlp.paths import word_lists
 
 
-log = logging.getLogger(__name__)
 
 
 MODEL_DIR = MODELS_ROOT / "quotes"

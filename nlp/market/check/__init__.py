@@ -32,7 +32,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from nlp.calendars import known_exchange, sessions, to_epoch
+from nlp.calendars import known_exchange, sessions
 from nlp.instruments import InstrumentMaster
 from nlp.market.check.careful import _careful, _careful_distance, _careful_record, _reading
 from nlp.market.check.moves import _check_level, _check_move
@@ -40,7 +40,7 @@ from nlp.market.check.records import _check_distance, _check_record
 from nlp.market.check.tolerance import CONTRADICTED, UNVERIFIABLE, _Context, _claimed_pct, _verdict, why_line
 from nlp.market.exchanges import exchange_for
 from nlp.market.series import PriceSource
-from nlp.market.window import window_of
+from nlp.market.window import published_epoch, window_of
 from nlp.types import VERDICTS
 
 __all__ = ["VERDICTS", "Verdict", "check_claim", "check_records", "check_store", "load_master", "verdict_for",
@@ -82,17 +82,13 @@ def _check(claim: dict[str, Any], article: dict[str, Any], prices: PriceSource,
     calendar = None
     if exchange and known_exchange(exchange):
         calendar = sessions(exchange)
-    published = article.get("published")
-    published_at = None
-    if article.get("published_time"):
-        published_at = to_epoch(article["published_time"], article.get("timezone"))
     def bar_before(date: str) -> str | None:
         i = series.before(date)
         return series.dates[i] if i is not None else None
 
     window = window_of(claim, article, calendar, exchange, bar_before)
-    ctx = _Context(claim, article, series, symbol, exchange, calendar, published, published_at,
-                   master, prices, window)
+    ctx = _Context(claim, article, series, symbol, exchange, calendar, article.get("published"),
+                   published_epoch(article), master, prices, window)
     if kind == "record":
         result = _check_record(ctx)
     elif kind == "change" and (claim.get("pct") is not None or claim.get("points") is not None

@@ -6,16 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from nlp.types import WEEKDAYS
 from nlp.market.check.moves import _check_session_move, _check_window_move, _level_reading
 from nlp.market.check.records import _record_on, _record_scope
 from nlp.market.check.tolerance import (
-    CLEAR_MISS_PCT, CLEAR_MISS_SHARE, CLEAR_MISS_WINDOW_PCT, CLEAR_MISS_WINDOW_SHARE, CONTRADICTED, DOUBTS,
+    CLEAR_MISS_PCT, CLEAR_MISS_SHARE, CLEAR_MISS_WINDOW_PCT, CLEAR_MISS_WINDOW_SHARE, CONTRADICTED,
     INCONCLUSIVE, LEVEL_RATIO_RANGE, NEAR_MISS_LEVEL, NEAR_MISS_PCT, NEAR_MISS_POINTS,
     NEAR_MISS_POINTS_SHARE, ONE_SESSION_BASES, OUT_OF_SCALE, OUT_OF_SCALE_EXPLICIT, SPLIT_RATIO_TOLERANCE,
     SUPPORTED, UNVERIFIABLE, _Context, _band_miss, _fits, _half_unit, _join, _level_tolerance, _num, _pct,
     _range, _split_ratio, _verdict, _without_level, why_line,
 )
+from nlp.types import WEEKDAYS
 
 
 def _careful(ctx: _Context, result: dict[str, Any]) -> dict[str, Any]:
@@ -96,6 +96,11 @@ def _reading(name: str, result: dict[str, Any]) -> dict[str, Any]:
     return {"reading": name, "verdict": result.get("verdict"), "why": why_line(result)}
 
 
+#: What each kind of doubt (nlp.components.doubts) leaves uncertain, for the verdict's note.
+DOUBTS = {"extended": "outside the regular session", "intraday": "a moment or extreme within the session",
+          "window": "another window", "past": "another date", "forecast": "a forecast",
+          "not-price": "perhaps not a price", "distance": "a distance from the record",
+          "subject": "perhaps another instrument's figure"}
 WEEKDAY_NAMES = WEEKDAYS[:5]  # the trading days
 
 

@@ -19,11 +19,6 @@ from nlp.types import VERDICTS
 SUPPORTED, CONTRADICTED, INCONCLUSIVE, UNVERIFIABLE = VERDICTS
 
 
-#: What each kind of doubt (nlp.components.doubts) leaves uncertain, for the verdict's note.
-DOUBTS = {"extended": "outside the regular session", "intraday": "a moment or extreme within the session",
-          "window": "another window", "past": "another date", "forecast": "a forecast",
-          "not-price": "perhaps not a price", "distance": "a distance from the record",
-          "subject": "perhaps another instrument's figure"}
 
 
 #: Split ratios tried when a stated price matches the split-adjusted series only scaled.
