@@ -87,10 +87,13 @@ def sessions(code: str) -> Sessions:
     try:
         factory = xcals.get_calendar(code, start=CALENDAR_START, end=CALENDAR_END)
     except ValueError:
-        # the calendar begins later than CALENDAR_START (XTKS: 1997)
+        # the calendar's holidays begin later than CALENDAR_START (XTKS: 1997) or end before
+        # CALENDAR_END (XSHG: 2026): build the range it knows
         cls = type(xcals.get_calendar(code))
-        start = max(CALENDAR_START, str(cls.bound_min().date()))
-        factory = xcals.get_calendar(code, start=start, end=CALENDAR_END)
+        low, high = cls.bound_min(), cls.bound_max()
+        start = max(CALENDAR_START, str(low.date())) if low is not None else CALENDAR_START
+        end = min(CALENDAR_END, str(high.date())) if high is not None else CALENDAR_END
+        factory = xcals.get_calendar(code, start=start, end=end)
     except xcals.errors.InvalidCalendarName as exc:
         raise KeyError(code) from exc
     dates = tuple(d.date().isoformat() for d in factory.sessions)

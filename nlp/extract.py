@@ -29,15 +29,20 @@ def extract_file(path: str | Path, *, prices: list[str | Path] | None = None,
 
 
 def check_record(record: dict[str, Any], *, prices: list[str | Path], db: str | Path | None) -> None:
-    """Fill the ``check`` of every claim of ``record`` from ``db`` and/or price files."""
-    from nlp.market import check_records, import_prices
+    """Fill the ``check`` of every claim of ``record`` and its ``reactions`` (novelty unknown: the
+    article is read on its own) from ``db`` and/or price files."""
+    from nlp.market import StorePrices, check_records, import_prices
+    from nlp.reactions import record_reactions
 
     if db is not None and not prices:
-        check_records(Store(db), [record])
+        store = Store(db)
+        check_records(store, [record])
+        record["reactions"] = record_reactions(record, StorePrices(store))
         return
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(db if db is not None else Path(tmp) / "prices.db")
         for p in prices:
             import_prices(store, p)
         check_records(store, [record])
+        record["reactions"] = record_reactions(record, StorePrices(store))
         store.db.conn.close()

@@ -47,7 +47,8 @@ from nlp.errors import NewslinkError
 from nlp.store import Store, open_database
 from nlp.types import VERDICTS
 from nlp.views import (
-    CAUSE_FIELDS, CAUSE_FROM, CLAIM_FIELDS, CLAIM_FROM, QUOTE_FIELDS, QUOTE_FROM,
+    CAUSE_FIELDS, CAUSE_FROM, CLAIM_FIELDS, CLAIM_FROM, QUOTE_FIELDS, QUOTE_FROM, REACTION_FIELDS,
+    REACTION_FROM,
 )
 
 CLAIM_KINDS = ("change", "level", "record", "distance", "range")
@@ -364,6 +365,46 @@ def causes(db: Any, *, symbol: str | None = None, date_from: Any = None, date_to
         _release(db, conn)
 
 
+def reactions(db: Any, *, symbol: str | None = None, date_from: Any = None, date_to: Any = None,
+              min_relevance: float | None = None, novel: bool | None = None, window: str = "0",
+              search: str | None = None, article: str | None = None, priced: bool = False,
+              limit: int | None = None) -> pd.DataFrame:
+    """Market reactions per (article, instrument), newest first, the most relevant first at one time.
+
+    Returns one row per (article, symbol) with the event time (``t0``, ``base_date``, ``timing``),
+    relevance and its parts, novelty (``novel``, ``similar_article_id``, ``similar_hours``,
+    ``similarity``) and the numbers of ``window`` (``0``, ``0..1`` or ``0..5``): ``return_pct``,
+    ``index_return_pct``, ``abnormal_pct``, ``abnormal_mm_pct``, volume; ``reason`` says what was
+    missing. ``novel``: True keeps novel stories only, False repeats only. ``priced``: only rows
+    with a return. Raises QueryError for a bad window, date, relevance or search.
+    """
+    from nlp.market.reactions import WINDOWS
+
+    if window not in WINDOWS:
+        raise QueryError(f"{window!r} is not one of {', '.join(WINDOWS)}", "window")
+    where = _Where()
+    conn = _connection(db)
+    try:
+        if symbol:
+            where.add("r.symbol = ?", symbol)
+        if min_relevance is not None:
+            if not 0 <= float(min_relevance) <= 100:
+                raise QueryError(f"{min_relevance!r} is not between 0 and 100", "min_relevance")
+            where.add("r.relevance >= ?", float(min_relevance))
+        if novel is not None:
+            where.add("r.novel = ?", int(bool(novel)))
+        if priced:
+            where.add("w.return_pct IS NOT NULL")
+        _article_filters(where, conn, date_from=date_from, date_to=date_to, search=search,
+                         article=article, limit=limit, facts_per_article=_ratio(conn, "reactions", "articles"))
+        sql = f"SELECT {REACTION_FIELDS} FROM {REACTION_FROM.format(window=' AND w.window = ?')}"
+        where.params.insert(0, window)
+        return _select(conn, sql, where, "a.published DESC, r.published_at DESC, r.relevance DESC, r.article_id, r.symbol",
+                       limit, search)
+    finally:
+        _release(db, conn)
+
+
 def articles(db: Any, *, symbol: str | None = None, verdict: str | None = None,
              speaker: str | None = None, firm: str | None = None, date_from: Any = None,
              date_to: Any = None, search: str | None = None, article: str | None = None,
@@ -484,6 +525,63 @@ def run_sql(db: str | Path, sql: str, params: dict[str, Any] | None = None) -> p
 # -- export ---------------------------------------------------------------------------
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
+
+
+def study(db: str | Path, *, symbol: str | None = None, search: str | None = None,
+          sql: str | None = None, date_from: Any = None, date_to: Any = None,
+          min_relevance: float | None = None, novel: bool | None = None,
+          model: str = "adjusted", days: tuple[int, int] | None = None) -> Any:
+    """An event study over (article, instrument) pairs of the ``reactions`` table.
+
+    The pairs: those of :func:`reactions` with ``symbol`` / ``search`` / dates / ``min_relevance`` /
+    ``novel``, or the rows of the read-only ``sql`` (it must return ``article_id``; a ``symbol``
+    column narrows each article to that instrument). Each event (symbol, t0) counts once, however
+    many stories it had. Returns a :class:`nlp.market.reactions.EventStudy`: the mean cumulative
+    abnormal return from ``days[0]`` to ``days[1]`` sessions (default -5..+10) with standard error,
+    t-statistic and count. Raises QueryError when nothing selects pairs, or for bad filters.
+    """
+    from nlp.market.reactions import STUDY_DAYS, abnormal_path, event_study
+    from nlp.market.series import StorePrices
+
+    days = days or STUDY_DAYS
+    if model not in ("adjusted", "market"):
+        raise QueryError(f"{model!r} is not one of adjusted, market", "model")
+    if not (symbol or search or sql or date_from or date_to or min_relevance is not None
+            or novel is not None):
+        raise QueryError("choose the stories: --symbol, --search, --sql or a filter", "symbol")
+    if sql:
+        chosen = run_sql(db, sql)
+        if "article_id" not in chosen.columns:
+            raise QueryError("the query must return an article_id column", "sql")
+        frame = reactions(db, priced=True)
+        keys = set(chosen["article_id"].astype(str))
+        frame = frame[frame["article_id"].isin(keys)]
+        if "symbol" in chosen.columns:
+            pairs = set(zip(chosen["article_id"].astype(str), chosen["symbol"].astype(str)))
+            frame = frame[[(a, s) in pairs for a, s in zip(frame["article_id"], frame["symbol"])]]
+    else:
+        frame = reactions(db, symbol=symbol, search=search, date_from=date_from, date_to=date_to,
+                          min_relevance=min_relevance, novel=novel, priced=True)
+    events = {(r["symbol"], r["t0"]): r["index_symbol"] for r in records(frame)
+              if r.get("index_symbol") and r.get("t0")}
+    conn = connect_readonly(db)
+    try:
+        prices = StorePrices(_ConnectionOnly(conn))
+        paths = []
+        for (sym, t0), index_symbol in sorted(events.items()):
+            series, index = prices.series(sym), prices.series(index_symbol)
+            paths.append(abnormal_path(series, index, t0, days=days, model=model)
+                         if series is not None and index is not None else None)
+    finally:
+        conn.close()
+    return event_study(paths, days=days, model=model)
+
+
+class _ConnectionOnly:
+    """The least of a Store that :class:`nlp.market.series.StorePrices` reads: ``conn``."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
 
 
 def table_names(db: Any) -> list[str]:

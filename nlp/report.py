@@ -4,7 +4,8 @@ The page holds the article text with instruments, claims, quotes, causes and
 effects highlighted (hover a span for its details), a table of the claims
 with verdict, basis and numbers, and for each checked claim an inline SVG
 chart of the daily bars around the article with the reference close, the
-claimed level and the session range marked. Nothing on the page is fetched
+claimed level and the session range marked, and each instrument's market reaction
+(returns after the story, abnormal returns, volume, relevance, novelty). Nothing on the page is fetched
 from elsewhere.
 """
 
@@ -331,6 +332,105 @@ def price_chart(claim: dict[str, Any], bars: list[dict[str, Any]], article_date:
     return "".join(svg)
 
 
+def study_chart(study: Any, title: str = "event study", width: int = 640, height: int = 320) -> str:
+    """A standalone SVG of an event study: mean CAR by day with a 95% band (1.96 standard errors)."""
+    left, right, top, bottom = 58, 20, 40, 42
+    plot_w, plot_h = width - left - right, height - top - bottom
+    days = list(study.days)
+    means = [m for m in study.mean_car]
+    ses = [s or 0.0 for s in study.standard_error]
+    finite = study.count > 0
+    lows = [m - 1.96 * s for m, s in zip(means, ses)] if finite else [0.0]
+    highs = [m + 1.96 * s for m, s in zip(means, ses)] if finite else [0.0]
+    lo, hi = min(min(lows), 0.0), max(max(highs), 0.0)
+    pad = (hi - lo) * 0.08 or 0.5
+    lo, hi = lo - pad, hi + pad
+
+    def x(day: int) -> float:
+        return left + (day - days[0]) / max(days[-1] - days[0], 1) * plot_w
+
+    def y(v: float) -> float:
+        return top + (hi - v) / (hi - lo) * plot_h
+
+    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+           f'height="{height}" role="img" aria-label="{html.escape(title)}" '
+           f'font-family="system-ui, sans-serif">',
+           f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+           f'<text x="{left}" y="18" font-size="13" font-weight="600">{html.escape(title)}</text>',
+           f'<text x="{left}" y="33" font-size="11" fill="#4b5563">mean cumulative abnormal return '
+           f'({html.escape(study.model)}), {study.count} events; band: 95% (1.96 s.e.)</text>',
+           f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#fafafa" stroke="#d4d4d4"/>']
+    for k in range(5):
+        v = lo + (hi - lo) * k / 4
+        svg.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#eeeeee"/>'
+                   f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="10" '
+                   f'fill="#6b7280">{v:+.2f}%</text>')
+    svg.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#9ca3af"/>')
+    svg.append(f'<line x1="{x(0):.1f}" x2="{x(0):.1f}" y1="{top}" y2="{top + plot_h}" stroke="#9ca3af" '
+               f'stroke-dasharray="3 3"/>')
+    for d in days:
+        svg.append(f'<text x="{x(d):.1f}" y="{top + plot_h + 16}" text-anchor="middle" font-size="10" '
+                   f'fill="#6b7280">{d:+d}</text>')
+    svg.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 8}" text-anchor="middle" font-size="11" '
+               f'fill="#374151">sessions after publication (0: the first close after it)</text>')
+    if finite:
+        band = [f"{x(d):.1f},{y(h):.1f}" for d, h in zip(days, highs)]
+        band += [f"{x(d):.1f},{y(low):.1f}" for d, low in reversed(list(zip(days, lows)))]
+        svg.append(f'<polygon points="{" ".join(band)}" fill="#2563eb" fill-opacity="0.15"/>')
+        line = " ".join(f"{x(d):.1f},{y(m):.1f}" for d, m in zip(days, means))
+        svg.append(f'<polyline points="{line}" fill="none" stroke="#1d4ed8" stroke-width="2"/>')
+        for d, m, t in zip(days, means, study.t_stat):
+            svg.append(f'<circle cx="{x(d):.1f}" cy="{y(m):.1f}" r="2.5" fill="#1d4ed8"><title>day {d:+d}: '
+                       f'{m:+.3f}%' + (f", t {t:.2f}" if t is not None else "") + '</title></circle>')
+    else:
+        svg.append(f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h / 2:.1f}" text-anchor="middle" '
+                   f'font-size="12" fill="#6b7280">no events with a full price path</text>')
+    svg.append("</svg>")
+    return "".join(svg)
+
+
+def reactions_table(reactions: list[dict[str, Any]]) -> str:
+    """The HTML table of the article's reactions: each instrument's move after the story."""
+    head = ["symbol", "t0", "timing", "window", "return", "index", "abnormal", "market model", "volume ×",
+            "relevance", "novel", "note"]
+    rows = []
+    for r in reactions:
+        windows = r.get("windows") or {}
+        parts = r.get("relevance_parts") or {}
+        why = ", ".join(f"{k} {v:g}" for k, v in parts.items() if v)
+        novel = {True: "yes", False: f"no ({_cell(r.get('similar_hours'))} h after "
+                 f"{_cell((r.get('similar_article_id') or '')[:10])})", None: ""}[r.get("novel")]
+        if not windows:
+            rows.append(f"<tr><td>{_cell(r['symbol'])}</td><td></td><td></td><td></td>"
+                        f"<td colspan=\"5\" class=\"none\">{_cell(r.get('reason'))}</td>"
+                        f'<td class="num" title="{_cell(why)}">{_cell(r.get("relevance"))}</td>'
+                        f"<td>{novel}</td><td></td></tr>")
+            continue
+        for k, (name, w) in enumerate(windows.items()):
+            first = k == 0
+            index = (f"{_cell(r.get('index_symbol'))} {_signed(w.get('index_return_pct'))}"
+                     if r.get("index_symbol") else "")
+            rows.append("<tr>" + "".join([
+                f"<td>{_cell(r['symbol']) if first else ''}</td>",
+                f"<td>{_cell(r.get('t0')) if first else ''}</td>",
+                f"<td>{_cell(r.get('timing')) if first else ''}</td>",
+                f"<td>{_cell(name)} ({_cell(w.get('start_date'))} → {_cell(w.get('end_date'))})</td>",
+                f'<td class="num">{_signed(w.get("return_pct"))}</td>', f'<td class="num">{index}</td>',
+                f'<td class="num">{_signed(w.get("abnormal_pct"))}</td>',
+                f'<td class="num">{_signed(w.get("abnormal_mm_pct"))}</td>',
+                f'<td class="num">{_cell(w.get("volume_ratio"))}</td>',
+                f'<td class="num" title="{_cell(why)}">{_cell(r.get("relevance")) if first else ""}</td>',
+                f"<td>{novel if first else ''}</td>",
+                f'<td class="note">{_cell(w.get("reason") or (r.get("reason") if first else None))}</td>',
+            ]) + "</tr>")
+    return (f"<table><thead><tr>{''.join(f'<th>{h}</th>' for h in head)}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def _signed(value: Any) -> str:
+    return "" if value is None else f"{value:+.2f}%"
+
+
 # -- the page ----------------------------------------------------------------------------
 
 CSS = """
@@ -447,6 +547,9 @@ def render_report(record: dict[str, Any], bars: dict[str, list[dict[str, Any]]])
         f'<div class="text">{highlighted_text(art["text"], highlights(record))}</div>',
         "<h2>Claims</h2>",
         claims_table(claims) if claims else '<p class="none">no claims</p>',
+        "<h2>Market reaction</h2>",
+        reactions_table(record["reactions"]) if record.get("reactions")
+        else '<p class="none">no reactions (no prices of the instruments it names)</p>',
         "<h2>Prices around the article</h2>",
         f'<div class="charts">{"".join(charts)}</div>' if charts
         else '<p class="none">no checked claims</p>',

@@ -23,6 +23,7 @@ from nlp.articles import read_inputs
 from nlp import workers
 from nlp.budget import ARTICLE_TIMEOUT, MAX_CHARS, ArticleTimeout
 from nlp.market import StorePrices, check_records, import_prices
+from nlp.reactions import NOVELTY_HOURS, fill_reactions
 from nlp.store import DEFAULT_DB, ErrorRow, Store
 from nlp.types import Article
 from nlp.workers import extract_one
@@ -52,6 +53,8 @@ class RunSummary:
     verdicts: Counter = field(default_factory=Counter)
     error_stages: Counter = field(default_factory=Counter)  # error rows of this run by stage
     bases: Counter = field(default_factory=Counter)  # (verdict, basis) of this run's checks
+    reactions: int = 0  # (article, instrument) reaction rows written
+    reaction_seconds: float = 0.0
     seconds: float = 0.0
     status: str = "completed"
 
@@ -91,6 +94,8 @@ def run_inputs(
     limit: int | None = None,
     prices: list[str | Path] | None = None,
     check: bool = True,
+    reactions: bool = True,
+    novelty_hours: float = NOVELTY_HOURS,
     use_causal_model: bool = True,
     on_progress: Callable[[int, int], None] | None = None,
     arguments: dict[str, Any] | None = None,
@@ -101,7 +106,9 @@ def run_inputs(
 
     ``prices``: price files or folders imported before checking (``prices/``
     folders inside input folders are added automatically). ``on_progress`` is
-    called with (inputs done, articles done) after each batch.
+    called with (inputs done, articles done) after each batch. ``reactions`` (with ``check``):
+    fill the market reactions of every stored article (:mod:`nlp.reactions`), novelty looking back
+    ``novelty_hours``; a batch whose reactions fail keeps its articles and gets an error row.
     ``article_timeout``: seconds one article (each 100,000-character piece of a longer
     one) may take before it becomes an error row; None for no limit. ``max_chars``: longer
     articles become an error row "too long". Every input ends as an article or an error
@@ -160,6 +167,8 @@ def run_inputs(
                     failed.extend(unchecked)
                 records, unsaved = _save_records(store, records, summary.run_id, version)
                 failed.extend(unsaved)
+                if check and reactions and records:
+                    errors.extend(_fill_reactions(store, records, summary, price_source, novelty_hours))
                 for r in records:
                     for key in ("instruments", "claims", "quotes", "causes"):
                         summary.facts[key] += len(r[key])
@@ -194,11 +203,13 @@ def run_inputs(
         summary.status = "failed"
         summary.seconds = time.perf_counter() - started
         store.finish_run(summary.run_id, summary.counts(), status="failed")
+        store.conn.close()
         raise
     finally:
         extractor.close()
     summary.seconds = time.perf_counter() - started
     store.finish_run(summary.run_id, summary.counts())
+    store.conn.close()  # the run's writes checkpointed now, not whenever the connection is collected
     return summary
 
 
@@ -343,6 +354,28 @@ def _check_records(store: Store, records: list[dict[str, Any]], summary: RunSumm
                 summary.verdicts[c["check"]["verdict"]] += 1
                 summary.bases[(c["check"]["verdict"], c["check"].get("basis") or "no basis")] += 1
     return kept, errors
+
+
+def _fill_reactions(store: Store, records: list[dict[str, Any]], summary: RunSummary,
+                    prices: StorePrices, hours: float) -> list[ErrorRow]:
+    """Reactions of the saved records; one that fails is an error row (stage reactions), its
+    article stays stored."""
+    started = time.perf_counter()
+    try:
+        summary.reactions += fill_reactions(store, [r["article"]["id"] for r in records],
+                                            prices=prices, novelty_hours=hours)
+        return []
+    except Exception:  # noqa: BLE001 - find the article that fails, keep the others' reactions
+        errors = []
+        for r in records:
+            try:
+                summary.reactions += fill_reactions(store, [r["article"]["id"]], prices=prices,
+                                                    novelty_hours=hours)
+            except Exception as exc:  # noqa: BLE001
+                errors.append(_record_error(r, "reactions", exc))
+        return errors
+    finally:
+        summary.reaction_seconds += time.perf_counter() - started
 
 
 def _save_records(store: Store, records: list[dict[str, Any]], run_id: int | None,

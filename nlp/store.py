@@ -31,7 +31,7 @@ from nlp.views import ensure_views
 DEFAULT_DB = "newslink.db"
 
 #: Tables holding facts of one article, deleted and rewritten together.
-FACT_TABLES = ("checks", "causes", "quotes", "claims", "instruments")
+FACT_TABLES = ("reaction_windows", "reactions", "checks", "causes", "quotes", "claims", "instruments")
 
 #: the first columns of every table of an article's facts, and of every fact tied to a span of its text
 FACT_COLUMNS = """    id TEXT PRIMARY KEY,
@@ -174,6 +174,48 @@ CREATE TABLE IF NOT EXISTS causes (
     method TEXT,
     score REAL
 );
+CREATE TABLE IF NOT EXISTS reactions (
+{fact}    symbol TEXT NOT NULL,
+    name TEXT,
+    kind TEXT,
+    exchange TEXT,
+    index_symbol TEXT,
+    published_at TEXT,
+    timing TEXT,
+    timing_from TEXT,
+    t0 TEXT,
+    base_date TEXT,
+    beta REAL,
+    beta_observations INTEGER,
+    mentions INTEGER,
+    relevance REAL,
+    relevance_parts TEXT,
+    novel INTEGER,
+    similar_article_id TEXT,
+    similar_hours REAL,
+    similarity REAL,
+    novelty_hours REAL,
+    reason TEXT,
+    computed_at TEXT
+);
+CREATE TABLE IF NOT EXISTS reaction_windows (
+    reaction TEXT NOT NULL REFERENCES reactions(id) ON DELETE CASCADE,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    window TEXT NOT NULL,
+    start_date TEXT,
+    end_date TEXT,
+    start_close REAL,
+    end_close REAL,
+    return_pct REAL,
+    index_return_pct REAL,
+    abnormal_pct REAL,
+    abnormal_mm_pct REAL,
+    volume REAL,
+    volume_avg20 REAL,
+    volume_ratio REAL,
+    reason TEXT,
+    PRIMARY KEY (reaction, window)
+);
 CREATE TABLE IF NOT EXISTS prices (
     symbol TEXT NOT NULL,
     date TEXT NOT NULL,
@@ -198,6 +240,8 @@ INDEXES = {
     "checks": (('article', 'article_id'), ('verdict', 'verdict')),
     "quotes": (('article', 'article_id'), ('speaker', 'speaker'), ('organization', 'organization')),
     "causes": (('article', 'article_id'),),
+    "reactions": (('article', 'article_id'), ('symbol', 'symbol'), ('t0', 't0'), ('relevance', 'relevance')),
+    "reaction_windows": (('article', 'article_id'),),
 }
 SCHEMA = SCHEMA_TEMPLATE.replace("{fact}", FACT_COLUMNS).replace("{span}", SPAN_COLUMNS) + "".join(
     f"CREATE INDEX IF NOT EXISTS idx_{table}_{name} ON {table}({columns});\n"
@@ -281,8 +325,8 @@ class ErrorRow:
 
 #: The tables that hold what a run found, and the columns that say only which run wrote a row.
 CONTENT_TABLES = ("articles", "article_sources", "instruments", "claims", "checks", "quotes", "causes",
-                  "errors", "prices")
-RUN_COLUMNS = frozenset({"run_id", "checked_at"})
+                  "reactions", "reaction_windows", "errors", "prices")
+RUN_COLUMNS = frozenset({"run_id", "checked_at", "computed_at"})
 
 
 def content_snapshot(path: str | Path, tables: Iterable[str] = CONTENT_TABLES) -> dict[str, list[tuple]]:
@@ -548,6 +592,13 @@ class Store:
                         "SELECT * FROM causes WHERE article_id = ? ORDER BY idx", (article_id,))
                 ],
             }
+            windows: dict[str, list[dict[str, Any]]] = {}
+            for w in conn.execute("SELECT * FROM reaction_windows WHERE article_id = ?", (article_id,)):
+                windows.setdefault(w["reaction"], []).append(dict(w))
+            record["reactions"] = [
+                public_reaction(dict(r), windows.get(r["id"], []))
+                for r in conn.execute("SELECT * FROM reactions WHERE article_id = ?"
+                                      " ORDER BY relevance DESC, symbol", (article_id,))]
             for r in conn.execute(
                 "SELECT c.*, k.claim AS has_check, k.details AS check_details, k.verdict AS k_verdict"
                 " FROM claims c LEFT JOIN checks k ON k.claim = c.id"
@@ -600,6 +651,23 @@ class Store:
                 n += 1
         return n
 
+    def save_reactions(self, article_ids: Iterable[str],
+                       rows: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]]) -> int:
+        """Replace the reactions of ``article_ids`` by ``rows`` ((reaction row, its window rows)
+        pairs) in one transaction. Returns the reaction rows written."""
+        n = 0
+        ids = json.dumps(list(article_ids))
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM reaction_windows WHERE article_id IN (SELECT value FROM json_each(?))",
+                         (ids,))
+            conn.execute("DELETE FROM reactions WHERE article_id IN (SELECT value FROM json_each(?))", (ids,))
+            for row, windows in rows:
+                _insert(conn, "reactions", row)
+                for w in windows:
+                    _insert(conn, "reaction_windows", w)
+                n += 1
+        return n
+
     # -- prices ------------------------------------------------------------------------
 
     def replace_prices(self, bars: Iterable[dict[str, Any]]) -> int:
@@ -633,9 +701,22 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables."""
-        tables = ("articles", "instruments", "claims", "checks", "quotes", "causes", "prices",
-                  "errors", "runs")
+        tables = ("articles", "instruments", "claims", "checks", "quotes", "causes", "reactions",
+                  "prices", "errors", "runs")
         return {t: self.db[t].count for t in tables}
+
+
+def public_reaction(row: dict[str, Any], windows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The record form of a reaction: its row without ids, ``relevance_parts`` as a dict and the
+    windows by name."""
+    out = {k: v for k, v in row.items() if k not in ("id", "article_id", "computed_at")}
+    if isinstance(out.get("relevance_parts"), str):
+        out["relevance_parts"] = json.loads(out["relevance_parts"])
+    if out.get("novel") is not None:
+        out["novel"] = bool(out["novel"])
+    out["windows"] = {w["window"]: {k: v for k, v in w.items()
+                                    if k not in ("reaction", "article_id", "window")} for w in windows}
+    return out
 
 
 def check_row(claim_pk: str, article_id: str, check: dict[str, Any]) -> dict[str, Any]:

@@ -32,11 +32,22 @@ CAUSE_FIELDS = f"""x.id, x.article_id, {_ARTICLE_FIELDS}, x.idx, x.cause_text, x
     x.claim_ids, x.method, x.score"""
 CAUSE_FROM = "causes x JOIN articles a ON a.id = x.article_id"
 
+REACTION_FIELDS = f"""r.id, r.article_id, {_ARTICLE_FIELDS}, r.symbol, r.name, r.kind, r.exchange,
+    r.index_symbol, r.published_at, r.timing, r.timing_from, r.t0, r.base_date, r.mentions, r.relevance,
+    r.relevance_parts, r.novel, r.similar_article_id, r.similar_hours, r.similarity, r.novelty_hours,
+    r.beta, r.beta_observations, w.window, w.start_date, w.end_date, w.start_close, w.end_close,
+    w.return_pct, w.index_return_pct, w.abnormal_pct, w.abnormal_mm_pct, w.volume, w.volume_avg20,
+    w.volume_ratio, coalesce(r.reason, w.reason) AS reason"""
+#: one row per (article, instrument) and window; ``{window}`` is the join's window condition
+REACTION_FROM = """reactions r JOIN articles a ON a.id = r.article_id
+    LEFT JOIN reaction_windows w ON w.reaction = r.id{window}"""
+
 #: Views for the common joins, by name.
 VIEWS = {
     "claims_view": f"SELECT {CLAIM_FIELDS} FROM {CLAIM_FROM}",
     "quotes_view": f"SELECT {QUOTE_FIELDS} FROM {QUOTE_FROM}",
     "causes_view": f"SELECT {CAUSE_FIELDS} FROM {CAUSE_FROM}",
+    "reactions_view": f"SELECT {REACTION_FIELDS} FROM {REACTION_FROM.format(window='')}",
 }
 #: Indexes for the filters (newest first by a claim's date) that the store's schema lacks.
 INDEXES_SQL = """

@@ -16,7 +16,7 @@ from query_sample import sample_records
 
 runner = CliRunner()
 TABLES = {"article_sources", "articles", "causes", "checks", "claims", "errors", "instruments",
-          "prices", "quotes", "runs", "symbols"}
+          "prices", "quotes", "reaction_windows", "reactions", "runs", "symbols"}
 
 
 def stored_counts(db):

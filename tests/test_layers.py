@@ -1,6 +1,6 @@
 """Layers (issue 16): modules of nlp/ import only downward, and no import circle exists.
 
-types -> articles / store -> components -> market -> pipeline / run -> query / report / serve -> cli.
+types -> articles / store -> components -> market -> pipeline / run / reactions -> query / report / serve -> cli.
 Every import counts, also one inside a function (none may dodge a circle).
 """
 
@@ -19,7 +19,7 @@ LAYERS = {
     "nlp.articles": 1, "nlp.store": 1,
     "nlp.causal": 2, "nlp.components": 2,
     "nlp.market": 3,
-    "nlp.pipeline": 4, "nlp.workers": 4, "nlp.run": 4, "nlp.extract": 4,
+    "nlp.pipeline": 4, "nlp.workers": 4, "nlp.run": 4, "nlp.extract": 4, "nlp.reactions": 4,
     "nlp.query": 5, "nlp.report": 5, "nlp.serve": 5, "nlp.stats": 5,
     "nlp.cli": 6, "nlp.models": 6,  # nlp/models/instruments/build.py: a maintainer's script
     "nlp": 6,  # the package's __init__

@@ -11,7 +11,7 @@ import importlib
 from nlp.cli.app import app
 
 #: Modules adding commands to ``app``, in the order their commands are listed.
-AREAS = ("main", "instruments", "prices", "query", "causal")
+AREAS = ("main", "instruments", "prices", "query", "reactions", "causal")
 
 for _area in AREAS:
     try:

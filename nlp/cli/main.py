@@ -33,6 +33,10 @@ def run(
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any input became an error row."),
     no_check: bool = typer.Option(False, "--no-check", help="Do not check claims against prices."),
     no_model: bool = typer.Option(False, "--no-model", help="Causal rules only, no transformer."),
+    no_reactions: bool = typer.Option(False, "--no-reactions",
+                                      help="Do not compute market reactions (returns after each story)."),
+    novelty_hours: float = typer.Option(24.0, "--novelty-hours", min=0,
+                                        help="How far back an earlier similar story makes one not novel."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     article_timeout: float = typer.Option(
         ARTICLE_TIMEOUT, "--article-timeout", min=0,
@@ -60,7 +64,8 @@ def run(
         raise typer.Exit(2)
     arguments = {"paths": [str(p) for p in paths], "db": str(db), "workers": workers,
                  "batch_size": batch_size, "limit": limit, "prices": [str(p) for p in prices],
-                 "check": not no_check, "article_timeout": article_timeout, "max_chars": max_chars}
+                 "check": not no_check, "reactions": not no_reactions, "novelty_hours": novelty_hours,
+                 "article_timeout": article_timeout, "max_chars": max_chars}
     progress = Progress(TextColumn("[bold]newslink run"), BarColumn(),
                         TextColumn("{task.fields[articles]} articles · {task.fields[rate]:.1f}/s"),
                         TimeElapsedColumn(), console=console, disable=quiet or not console.is_terminal)
@@ -75,8 +80,8 @@ def run(
             progress.update(task, completed=inputs, articles=articles, rate=articles / dt)
 
         summary = run_inputs(paths, db, workers=workers, batch_size=batch_size, limit=limit,
-                             prices=list(prices), check=not no_check,
-                             use_causal_model=not no_model, on_progress=on_progress,
+                             prices=list(prices), check=not no_check, reactions=not no_reactions,
+                             novelty_hours=novelty_hours, use_causal_model=not no_model, on_progress=on_progress,
                              arguments=arguments, article_timeout=article_timeout or None,
                              max_chars=max_chars)
     out.print(summary_table(summary))
@@ -109,6 +114,9 @@ def summary_table(summary) -> Table:
         bases = sorted(((b, k) for (v, b), k in summary.bases.items() if v == verdict), key=lambda x: -x[1])
         if bases and verdict != "unverifiable":
             table.add_row("", ", ".join(f"{b} {k:,}" for b, k in bases[:4]))
+    if summary.reactions:
+        table.add_row("reactions (article, instrument)",
+                      f"{summary.reactions:,} ({summary.reaction_seconds:.1f} s)")
     table.add_row("time", f"{summary.seconds:.1f} s ({summary.articles_per_second:.1f} articles/s)")
     return table
 

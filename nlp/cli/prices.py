@@ -82,11 +82,15 @@ def fetch_command(
 def check_command(
     db: Path = typer.Option(DEFAULT_DB, "--db", help="SQLite database."),
     as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
+    no_reactions: bool = typer.Option(False, "--no-reactions", help="Do not recompute market reactions."),
+    novelty_hours: float = typer.Option(24.0, "--novelty-hours", min=0,
+                                        help="How far back an earlier similar story makes one not novel."),
 ) -> None:
     """Re-check every stored claim against the stored prices (after new prices arrive).
 
     Each claim gets supported, contradicted, inconclusive or unverifiable, with
-    the numbers it rests on; earlier checks are replaced.
+    the numbers it rests on; earlier checks are replaced. The market reactions of
+    every article (returns after the story, relevance, novelty) are recomputed too.
 
     Example:
         newslink prices import ../shared/data/prices/seed/ --db news.db
@@ -95,9 +99,16 @@ def check_command(
     if not db.exists():
         typer.echo(f"error: {db}: no such database", err=True)
         raise typer.Exit(2)
-    counts = check_store(Store(db))
+    store = Store(db)
+    counts = check_store(store)
+    if not no_reactions:
+        from nlp.reactions import fill_reactions
+
+        counts["reactions"] = fill_reactions(store, novelty_hours=novelty_hours)
     if as_json:
         typer.echo(json.dumps(counts))
         return
     typer.echo(f"{counts['claims']} claims checked: " + ", ".join(
         f"{counts[v]} {v}" for v in ("supported", "contradicted", "inconclusive", "unverifiable")))
+    if "reactions" in counts:
+        typer.echo(f"{counts['reactions']} reactions (article, instrument) computed")

@@ -31,17 +31,20 @@ class PriceSeries:
         self.low: list[float | None] = [r.get("low") for r in rows]
         self.dividend: list[float | None] = [r.get("dividend") for r in rows]
         self.split: list[float | None] = [r.get("split") for r in rows]
+        self.volume: list[float | None] = [r.get("volume") for r in rows]
         self._running: dict[str, tuple[list[float], list[int]]] = {}
         self._filled: dict[str, list[float]] = {}
 
     @classmethod
     def from_columns(cls, symbol: str, dates: list[str], close: list[float],
                      high: list[float | None], low: list[float | None],
-                     dividend: list[float | None], split: list[float | None]) -> PriceSeries:
+                     dividend: list[float | None], split: list[float | None],
+                     volume: list[float | None] | None = None) -> PriceSeries:
         """A series from parallel lists already sorted by date (no copying, no checks)."""
         self = cls.__new__(cls)
         self.symbol, self.dates, self.close, self.high, self.low = symbol, dates, close, high, low
         self.dividend, self.split = dividend, split
+        self.volume = volume if volume is not None else [None] * len(dates)
         self._running, self._filled = {}, {}
         return self
 
@@ -153,9 +156,9 @@ class StorePrices:
             return PriceSeries(symbol, bars) if bars else None
         # plain tuples of the columns checks use: several times faster than dict rows
         rows = conn.execute(
-            "SELECT date, high, low, close, dividend, split FROM prices"
+            "SELECT date, high, low, close, dividend, split, volume FROM prices"
             " WHERE symbol = ? AND close IS NOT NULL ORDER BY date", (symbol,)).fetchall()
         if not rows:
             return None
-        dates, high, low, close, dividend, split = (list(c) for c in zip(*rows))
-        return PriceSeries.from_columns(symbol, dates, close, high, low, dividend, split)
+        dates, high, low, close, dividend, split, volume = (list(c) for c in zip(*rows))
+        return PriceSeries.from_columns(symbol, dates, close, high, low, dividend, split, volume)
