@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.newslink-installed
-EXTRAS := serve,test
+EXTRAS := serve,test,dask
 DB ?= newslink.db
 
 .PHONY: run test install bench report clean

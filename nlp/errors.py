@@ -25,6 +25,7 @@ CODES = {
     "NL100": ("NewslinkError", "any other newslink error"),
     "NL101": ("ReadError", "an input that cannot become an article (names the file, member or line)"),
     "NL102": ("ArticleTimeout", "one article ran past its time budget (names the pipeline stage)"),
+    "NL103": ("DaskError", "Dask is not installed, or its scheduler cannot be reached"),
     "NL201": ("StoreError", "a database that cannot be opened or written as newslink expects"),
     "NL301": ("PriceFileError", "a price file that cannot be read whole (names file:line)"),
     "NL302": ("FetchError", "prices cannot be fetched (yfinance missing, offline, nothing returned)"),

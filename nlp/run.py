@@ -101,6 +101,7 @@ def run_inputs(
     arguments: dict[str, Any] | None = None,
     article_timeout: float | None = ARTICLE_TIMEOUT,
     max_chars: int | None = MAX_CHARS,
+    dask: str | None = None,
 ) -> RunSummary:
     """Process ``paths`` into the database ``db``; returns the run's summary.
 
@@ -112,11 +113,24 @@ def run_inputs(
     ``article_timeout``: seconds one article (each 100,000-character piece of a longer
     one) may take before it becomes an error row; None for no limit. ``max_chars``: longer
     articles become an error row "too long". Every input ends as an article or an error
-    row: no single article stops the run. Raises FileNotFoundError for a missing input path.
+    row: no single article stops the run. ``dask``: extract on a Dask cluster, ``"local"`` for a
+    LocalCluster of ``workers`` processes or a scheduler address (:mod:`nlp.distributed`); the
+    database is the one a local run gives. Raises FileNotFoundError for a missing input path and
+    nlp.distributed.DaskError when Dask is missing or the scheduler cannot be reached.
     """
     from nlp import pipeline as pl
 
     started = time.perf_counter()
+    # no local process or model is started until the first article needs one; a Dask cluster
+    # is reached first, so that an unreachable one leaves no run behind
+    if dask:
+        from nlp.distributed import DaskExtractor
+
+        extractor = DaskExtractor(None if dask == "local" else dask, use_causal_model,
+                                  workers=max(workers, 1), timeout=article_timeout, max_chars=max_chars)
+    else:
+        extractor = Extractor(use_causal_model, workers=workers, timeout=article_timeout,
+                              max_chars=max_chars)
     store = Store(db)
     version = pl.pipeline_version()
     summary = RunSummary(db=str(db))
@@ -125,9 +139,6 @@ def run_inputs(
     price_paths = list(prices or []) + inner_prices
     # one price cache for the whole run: prices are imported first and do not change after
     price_source = StorePrices(store)
-    # no process or model is started until the first article needs one
-    extractor = Extractor(use_causal_model, workers=workers, timeout=article_timeout,
-                          max_chars=max_chars)
     try:
         if price_paths:
             summary.prices_imported = _import_prices(store, price_paths, summary)

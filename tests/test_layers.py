@@ -20,6 +20,7 @@ LAYERS = {
     "nlp.causal": 2, "nlp.components": 2,
     "nlp.market": 3,
     "nlp.pipeline": 4, "nlp.workers": 4, "nlp.run": 4, "nlp.extract": 4, "nlp.reactions": 4,
+    "nlp.distributed": 4,
     "nlp.query": 5, "nlp.report": 5, "nlp.serve": 5, "nlp.stats": 5,
     "nlp.cli": 6, "nlp.models": 6,  # nlp/models/instruments/build.py: a maintainer's script
     "nlp": 6,  # the package's __init__

@@ -7,6 +7,8 @@ Each area's commands live in their own module and register on the one typer
 from __future__ import annotations
 
 import importlib
+import re
+import sys
 
 from nlp.cli.app import app
 
@@ -21,9 +23,22 @@ for _area in AREAS:
             raise
 
 
+_ADDRESS = re.compile(r"^(?:[a-z]+://)?[\w.\-]+:\d+$|://")
+
+
+def dask_argument(args: list[str]) -> list[str]:
+    """``--dask`` may stand alone (a LocalCluster): give it the value ``local`` unless the next
+    argument is a scheduler address (``tcp://host:8786``, ``host:8786``)."""
+    out = list(args)
+    for i, arg in enumerate(out):
+        if arg == "--dask" and (i + 1 == len(out) or not _ADDRESS.search(out[i + 1])):
+            out[i] = "--dask=local"
+    return out
+
+
 def main() -> None:
     """Entry point of the ``newslink`` console script."""
-    app()
+    app(args=dask_argument(sys.argv[1:]), prog_name="newslink")
 
 
 __all__ = ["app", "main"]

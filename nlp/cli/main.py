@@ -37,6 +37,9 @@ def run(
                                       help="Do not compute market reactions (returns after each story)."),
     novelty_hours: float = typer.Option(24.0, "--novelty-hours", min=0,
                                         help="How far back an earlier similar story makes one not novel."),
+    dask: Optional[str] = typer.Option(
+        None, "--dask", help="Extract on Dask: `--dask` alone starts a LocalCluster of --workers processes;"
+                             " `--dask tcp://HOST:8786` uses that scheduler (pip install 'newslink[dask]')."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     article_timeout: float = typer.Option(
         ARTICLE_TIMEOUT, "--article-timeout", min=0,
@@ -55,6 +58,8 @@ def run(
         newslink run corpus/
 
         newslink run archive.tar.gz --db reuters.db --workers 2 --prices prices/
+
+        newslink run archive.tar.gz --db reuters.db --dask tcp://scheduler:8786
     """
     from nlp.run import run_inputs
 
@@ -64,7 +69,7 @@ def run(
         raise typer.Exit(2)
     arguments = {"paths": [str(p) for p in paths], "db": str(db), "workers": workers,
                  "batch_size": batch_size, "limit": limit, "prices": [str(p) for p in prices],
-                 "check": not no_check, "reactions": not no_reactions, "novelty_hours": novelty_hours,
+                 "check": not no_check, "reactions": not no_reactions, "dask": dask, "novelty_hours": novelty_hours,
                  "article_timeout": article_timeout, "max_chars": max_chars}
     progress = Progress(TextColumn("[bold]newslink run"), BarColumn(),
                         TextColumn("{task.fields[articles]} articles · {task.fields[rate]:.1f}/s"),
@@ -81,7 +86,7 @@ def run(
 
         summary = run_inputs(paths, db, workers=workers, batch_size=batch_size, limit=limit,
                              prices=list(prices), check=not no_check, reactions=not no_reactions,
-                             novelty_hours=novelty_hours, use_causal_model=not no_model, on_progress=on_progress,
+                             novelty_hours=novelty_hours, dask=dask, use_causal_model=not no_model, on_progress=on_progress,
                              arguments=arguments, article_timeout=article_timeout or None,
                              max_chars=max_chars)
     out.print(summary_table(summary))
