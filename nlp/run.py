@@ -102,6 +102,7 @@ def run_inputs(
     article_timeout: float | None = ARTICLE_TIMEOUT,
     max_chars: int | None = MAX_CHARS,
     dask: str | None = None,
+    extractor: Any = None,
 ) -> RunSummary:
     """Process ``paths`` into the database ``db``; returns the run's summary.
 
@@ -115,7 +116,9 @@ def run_inputs(
     articles become an error row "too long". Every input ends as an article or an error
     row: no single article stops the run. ``dask``: extract on a Dask cluster, ``"local"`` for a
     LocalCluster of ``workers`` processes or a scheduler address (:mod:`nlp.distributed`); the
-    database is the one a local run gives. Raises FileNotFoundError for a missing input path and
+    database is the one a local run gives. ``extractor``: an :class:`Extractor` (or DaskExtractor)
+    already started, used instead of a new one and left open (benchmarks, many runs on one
+    cluster). Raises FileNotFoundError for a missing input path and
     nlp.distributed.DaskError when Dask is missing or the scheduler cannot be reached.
     """
     from nlp import pipeline as pl
@@ -123,7 +126,10 @@ def run_inputs(
     started = time.perf_counter()
     # no local process or model is started until the first article needs one; a Dask cluster
     # is reached first, so that an unreachable one leaves no run behind
-    if dask:
+    own_extractor = extractor is None
+    if extractor is not None:
+        pass
+    elif dask:
         from nlp.distributed import DaskExtractor
 
         extractor = DaskExtractor(None if dask == "local" else dask, use_causal_model,
@@ -217,7 +223,8 @@ def run_inputs(
         store.conn.close()
         raise
     finally:
-        extractor.close()
+        if own_extractor:
+            extractor.close()
     summary.seconds = time.perf_counter() - started
     store.finish_run(summary.run_id, summary.counts())
     store.conn.close()  # the run's writes checkpointed now, not whenever the connection is collected

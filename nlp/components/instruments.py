@@ -544,6 +544,10 @@ class InstrumentLinker:
         self.labels = labels
         self.coref = coref
         self._pipeline = pipeline
+        if pipeline is not None:
+            # built now, outside any memory zone: the matchers' strings and lexemes must outlive
+            # every article (a zone evicts what is added inside it)
+            matchers_for(pipeline.vocab, master, pipeline.tokenizer)
 
     def __call__(self, doc: Doc) -> Doc:
         tokenizer = self._pipeline.tokenizer if self._pipeline is not None else None
