@@ -131,12 +131,21 @@ class DaskExtractor:
     def workers(self) -> int:
         return len(self.client.scheduler_info().get("workers", {}))
 
-    def extract(self, articles: list[Article]) -> tuple[list[dict[str, Any]], list[ErrorRow]]:
-        """(records, error rows) for ``articles``, records in input order."""
+    def submit(self, articles: list[Article]):
+        """Send ``articles`` to the cluster now, in partitions; returns what collects
+        (records, error rows), records in input order."""
         size = max(1, min(self.partition_size, -(-len(articles) // max(self.workers, 1))))
         parts = [articles[i:i + size] for i in range(0, len(articles), size)]
         futures = [self.client.submit(extract_partition, part, self.timeout, self.max_chars, pure=False)
                    for part in parts]
+        return lambda: self._merge(parts, futures)
+
+    def extract(self, articles: list[Article]) -> tuple[list[dict[str, Any]], list[ErrorRow]]:
+        """(records, error rows) for ``articles``, records in input order."""
+        return self.submit(articles)()
+
+    def _merge(self, parts: list[list[Article]], futures: list[Any]
+               ) -> tuple[list[dict[str, Any]], list[ErrorRow]]:
         records: list[dict[str, Any]] = []
         errors: list[ErrorRow] = []
         with tempfile.TemporaryDirectory(prefix="newslink-merge-") as tmp:

@@ -153,69 +153,18 @@ def run_inputs(
             items = islice(items, limit)
         seen: set[str] = set()
         failed_ids: dict[str, ErrorRow] = {}  # articles of this run that became error rows
+        pending: _Batch | None = None
+        # the next batch is sent to the workers before this one is checked and stored, so that
+        # workers never wait for the parent (in one process, extraction happens when collected)
         for batch in _batches(iter(items), batch_size):
-            errors = [x for x in batch if isinstance(x, ErrorRow)]
-            articles = [x for x in batch if isinstance(x, Article)]
-            summary.inputs += len(batch)
-            summary.errors += len(errors)
-            summary.articles += len(articles)
-            stored = store.article_versions(a.id for a in articles)
-            todo: list[Article] = []
-            known: list[Article] = []  # stored already: only remember where they were read
-            for a in articles:
-                if a.id in seen:
-                    summary.duplicates += 1
-                    known.append(a)
-                    continue
-                seen.add(a.id)
-                if stored.get(a.id) == version:
-                    summary.unchanged += 1
-                    known.append(a)
-                    continue
-                if a.id in stored:
-                    summary.reprocessed += 1
-                else:
-                    summary.new_articles += 1
-                todo.append(a)
-            if todo:
-                records, failed = extractor.extract(todo)
-                if check:
-                    records, unchecked = _check_records(store, records, summary, price_source)
-                    failed.extend(unchecked)
-                records, unsaved = _save_records(store, records, summary.run_id, version)
-                failed.extend(unsaved)
-                if check and reactions and records:
-                    errors.extend(_fill_reactions(store, records, summary, price_source, novelty_hours))
-                for r in records:
-                    for key in ("instruments", "claims", "quotes", "causes"):
-                        summary.facts[key] += len(r[key])
-                # an article that became an error row is counted as an error, not an article
-                summary.extract_errors += len(failed)
-                summary.errors += len(failed)
-                summary.articles -= len(failed)
-                errors.extend(failed)
-                saved = {r["article"]["id"] for r in records}
-                reasons = {(e.source, e.member): e for e in failed}
-                for a in todo:
-                    if a.id not in saved and (a.source, a.member) in reasons:
-                        failed_ids[a.id] = reasons[(a.source, a.member)]
-            # a copy of an article that became an error row is an error row too, not a duplicate
-            copies = [a for a in known if a.id in failed_ids]
-            if copies:
-                known = [a for a in known if a.id not in failed_ids]
-                summary.duplicates -= len(copies)
-                summary.errors += len(copies)
-                summary.articles -= len(copies)
-                errors.extend(ErrorRow(a.source, failed_ids[a.id].stage, f"same bytes as"
-                                       f" {failed_ids[a.id].source}: {failed_ids[a.id].reason}",
-                                       a.member) for a in copies)
-            if known:
-                store.add_sources((a.id, a.source, a.member) for a in known)
-            if errors:
-                store.save_errors(errors, summary.run_id)
-                summary.error_stages.update(e.stage for e in errors)
-            if on_progress:
-                on_progress(summary.inputs, summary.articles)
+            following = _prepare(batch, store, seen, version, summary, extractor)
+            if pending is not None:
+                _finish(pending, store, summary, failed_ids, version, check, reactions, price_source,
+                        novelty_hours, on_progress)
+            pending = following
+        if pending is not None:
+            _finish(pending, store, summary, failed_ids, version, check, reactions, price_source,
+                    novelty_hours, on_progress)
     except BaseException:
         summary.status = "failed"
         summary.seconds = time.perf_counter() - started
@@ -229,6 +178,92 @@ def run_inputs(
     store.finish_run(summary.run_id, summary.counts())
     store.conn.close()  # the run's writes checkpointed now, not whenever the connection is collected
     return summary
+
+
+@dataclass
+class _Batch:
+    """A batch read and sorted: its error rows, articles to extract (sent off), articles already
+    stored, and how to collect the extraction."""
+
+    errors: list[ErrorRow]
+    todo: list[Article]
+    known: list[Article]
+    collect: Callable[[], tuple[list[dict[str, Any]], list[ErrorRow]]] | None
+
+
+def _prepare(batch: list[Any], store: Store, seen: set[str], version: str, summary: RunSummary,
+             extractor: Any) -> _Batch:
+    """Count and sort one batch of inputs, and send its new articles to the extractor."""
+    errors = [x for x in batch if isinstance(x, ErrorRow)]
+    articles = [x for x in batch if isinstance(x, Article)]
+    summary.inputs += len(batch)
+    summary.errors += len(errors)
+    summary.articles += len(articles)
+    stored = store.article_versions(a.id for a in articles)
+    todo: list[Article] = []
+    known: list[Article] = []  # stored already: only remember where they were read
+    for a in articles:
+        if a.id in seen:
+            summary.duplicates += 1
+            known.append(a)
+            continue
+        seen.add(a.id)
+        if stored.get(a.id) == version:
+            summary.unchanged += 1
+            known.append(a)
+            continue
+        if a.id in stored:
+            summary.reprocessed += 1
+        else:
+            summary.new_articles += 1
+        todo.append(a)
+    return _Batch(errors, todo, known, extractor.submit(todo) if todo else None)
+
+
+def _finish(batch: _Batch, store: Store, summary: RunSummary, failed_ids: dict[str, ErrorRow],
+            version: str, check: bool, reactions: bool, price_source: StorePrices,
+            novelty_hours: float, on_progress: Callable[[int, int], None] | None) -> None:
+    """Collect a batch's records, check, store, fill reactions and record its error rows."""
+    errors, todo, known = batch.errors, batch.todo, batch.known
+    if batch.collect is not None:
+        records, failed = batch.collect()
+        if check:
+            records, unchecked = _check_records(store, records, summary, price_source)
+            failed.extend(unchecked)
+        records, unsaved = _save_records(store, records, summary.run_id, version)
+        failed.extend(unsaved)
+        if check and reactions and records:
+            errors.extend(_fill_reactions(store, records, summary, price_source, novelty_hours))
+        for r in records:
+            for key in ("instruments", "claims", "quotes", "causes"):
+                summary.facts[key] += len(r[key])
+        # an article that became an error row is counted as an error, not an article
+        summary.extract_errors += len(failed)
+        summary.errors += len(failed)
+        summary.articles -= len(failed)
+        errors.extend(failed)
+        saved = {r["article"]["id"] for r in records}
+        reasons = {(e.source, e.member): e for e in failed}
+        for a in todo:
+            if a.id not in saved and (a.source, a.member) in reasons:
+                failed_ids[a.id] = reasons[(a.source, a.member)]
+    # a copy of an article that became an error row is an error row too, not a duplicate
+    copies = [a for a in known if a.id in failed_ids]
+    if copies:
+        known = [a for a in known if a.id not in failed_ids]
+        summary.duplicates -= len(copies)
+        summary.errors += len(copies)
+        summary.articles -= len(copies)
+        errors.extend(ErrorRow(a.source, failed_ids[a.id].stage, f"same bytes as"
+                               f" {failed_ids[a.id].source}: {failed_ids[a.id].reason}",
+                               a.member) for a in copies)
+    if known:
+        store.add_sources((a.id, a.source, a.member) for a in known)
+    if errors:
+        store.save_errors(errors, summary.run_id)
+        summary.error_stages.update(e.stage for e in errors)
+    if on_progress:
+        on_progress(summary.inputs, summary.articles)
 
 
 def extract_batch(pipeline, articles: list[Article], *, timeout: float | None = ARTICLE_TIMEOUT,
@@ -263,16 +298,33 @@ class Extractor:
         self._pipeline = None
         self._pool = None
 
+    def submit(self, articles: list[Article]) -> Callable[[], tuple[list[dict[str, Any]], list[ErrorRow]]]:
+        """Start extracting ``articles``; returns what collects (records, error rows), records in
+        input order. With worker processes they start now; in this process, when collected."""
+        if self.workers <= 1 or len(articles) == 1 and self._pool is None:
+            return lambda: self._in_process(articles)
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self._pool is None:
+            self._pool = self._new_pool()
+        chunk = max(1, min(8, len(articles) // (self.workers * 2)))
+        try:
+            outcomes = self._pool.map(workers.extract_in_worker, articles, [self.timeout] * len(articles),
+                                      [self.max_chars] * len(articles), chunksize=chunk)
+        except (BrokenProcessPool, RuntimeError):  # the pool broke on an earlier batch
+            outcomes = None
+        return lambda: self._collect(articles, outcomes)
+
     def extract(self, articles: list[Article]) -> tuple[list[dict[str, Any]], list[ErrorRow]]:
         """(records, error rows) for ``articles``, records in input order."""
-        if self.workers <= 1 or len(articles) == 1 and self._pool is None:
-            if self._pipeline is None:
-                from nlp.pipeline import shared_pipeline
+        return self.submit(articles)()
 
-                self._pipeline = shared_pipeline(self.use_causal_model)
-            return extract_batch(self._pipeline, articles, timeout=self.timeout,
-                                 max_chars=self.max_chars)
-        return self._extract_in_pool(articles)
+    def _in_process(self, articles: list[Article]) -> tuple[list[dict[str, Any]], list[ErrorRow]]:
+        if self._pipeline is None:
+            from nlp.pipeline import shared_pipeline
+
+            self._pipeline = shared_pipeline(self.use_causal_model)
+        return extract_batch(self._pipeline, articles, timeout=self.timeout, max_chars=self.max_chars)
 
     def _new_pool(self):
         import multiprocessing
@@ -282,22 +334,19 @@ class Extractor:
                                    initializer=workers.start_worker,
                                    initargs=(self.use_causal_model,))
 
-    def _extract_in_pool(self, articles: list[Article]) -> tuple[list[dict[str, Any]], list[ErrorRow]]:
+    def _collect(self, articles: list[Article], outcomes: Any) -> tuple[list[dict[str, Any]], list[ErrorRow]]:
+        """The outcomes of a pool's map; if a worker died, each article again in a fresh pool."""
         from concurrent.futures.process import BrokenProcessPool
 
-        if self._pool is None:
-            self._pool = self._new_pool()
-        chunk = max(1, min(8, len(articles) // (self.workers * 2)))
         try:
-            outcomes = list(self._pool.map(workers.extract_in_worker, articles,
-                                           [self.timeout] * len(articles),
-                                           [self.max_chars] * len(articles), chunksize=chunk))
+            if outcomes is None:
+                raise BrokenProcessPool("the pool was broken")
+            done = list(outcomes)
         except BrokenProcessPool:
             log.warning("a worker process died; retrying its batch of %d articles one by one",
                         len(articles))
-            outcomes = [self._one_in_fresh_pool(a) for a in articles]
-        records = [o for o in outcomes if not isinstance(o, ErrorRow)]
-        return records, [o for o in outcomes if isinstance(o, ErrorRow)]
+            done = [self._one_in_fresh_pool(a) for a in articles]
+        return [o for o in done if not isinstance(o, ErrorRow)], [o for o in done if isinstance(o, ErrorRow)]
 
     def _one_in_fresh_pool(self, article: Article) -> dict[str, Any] | ErrorRow:
         from concurrent.futures.process import BrokenProcessPool
