@@ -1,6 +1,6 @@
 """Does a run's memory stay flat? Peak RSS of ``newslink run``'s path over 1,000 and 20,000 articles.
 
-    python bench/memory.py [--sizes 1000 20000] [--no-model] [--archive PATH]
+    python bench/memory.py [--sizes 1000 20000] [--no-model] [--archive PATH] [--prices DIR]
 
 Each size runs in its own child process (so each peak is its own): ``run_inputs`` over the first N
 members of the Reuters dev archive (one worker, checks against the US prices, reactions) into a fresh
@@ -27,12 +27,12 @@ ARCHIVE = SHARED / "reuters" / "reuters-2012-08_2013-11-dev.tar.gz"
 PRICES = SHARED / "prices" / "us-2012-2017"
 
 
-def child(n: int, archive: Path, use_model: bool) -> None:
+def child(n: int, archive: Path, prices: Path, use_model: bool) -> None:
     from nlp.run import run_inputs
 
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
         started = time.perf_counter()
-        summary = run_inputs([archive], Path(tmp) / "m.db", limit=n, prices=[PRICES],
+        summary = run_inputs([archive], Path(tmp) / "m.db", limit=n, prices=[prices],
                              use_causal_model=use_model)
         seconds = time.perf_counter() - started
     print(json.dumps({"inputs": summary.inputs, "articles": summary.articles, "seconds": seconds,
@@ -44,17 +44,20 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
     parser.add_argument("--no-model", action="store_true")
     parser.add_argument("--archive", type=Path, default=ARCHIVE)
+    parser.add_argument("--prices", type=Path, default=PRICES)
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.archive, not args.no_model)
+        child(args.child, args.archive, args.prices, not args.no_model)
         return
-    if not args.archive.exists():
-        sys.exit(f"{args.archive}: not found (needs ../shared/data)")
+    for path in (args.archive, args.prices):
+        if not path.exists():
+            sys.exit(f"{path}: not found (needs ../shared/data)")
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     rows = []
     for n in args.sizes:
-        cmd = [sys.executable, __file__, "--child", str(n), "--archive", str(args.archive)]
+        cmd = [sys.executable, __file__, "--child", str(n), "--archive", str(args.archive),
+               "--prices", str(args.prices)]
         if args.no_model:
             cmd.append("--no-model")
         out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
