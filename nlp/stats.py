@@ -15,7 +15,7 @@ def database_stats(db: str | Path, *, runs: int = 5) -> dict[str, Any]:
     """
     conn = open_database(db, readonly=True)
     tables = ("articles", "errors", "instruments", "claims", "checks", "quotes", "causes",
-              "prices", "runs")
+              "reactions", "prices", "runs")
     existing = set(conn.table_names())
     data: dict[str, Any] = {"tables": {t: conn[t].count for t in tables if t in existing}}
     data["verdicts"] = dict(conn.execute(
