@@ -329,3 +329,14 @@ def test_study_and_cli_on_the_sample(sample_store, tmp_path):
     assert result.exit_code == 1 and "choose the stories" in result.output
     result = runner.invoke(app, ["reactions", "--db", db, "--window", "7"])
     assert result.exit_code == 1 and "--window" in result.output
+
+
+@pytest.mark.model
+def test_report_shows_each_instruments_reaction(sample_store):
+    from nlp.report import report_html
+
+    db = str(sample_store.db.conn.execute("PRAGMA database_list").fetchone()[2])
+    page = report_html("2afa2522b194", db)
+    section = page[page.index("<h2>Market reaction</h2>"):page.index("<h2>Prices around the article</h2>")]
+    assert "8035.T" in section and "+4.10%" in section and "+2.19%" in section
+    assert "no price series for NVDA" in section

@@ -1,0 +1,89 @@
+"""Draw the seeded random sample of stored quotes that issue 15 is measured on.
+
+    python bench/quotes_sample.py --db reuters.db --seed 2027 --n 160 --out tests/data/quotes_sample \
+        [--halves tests/data/checks_sample2/halves.json]
+
+``reuters.db`` is a ``newslink run`` of the whole dev archive. The sample takes ``n`` quotes at random
+with the seed, uniformly over all stored quotes (what a user sees). Each article date belongs to the
+tuning half or the locked half: with ``--halves`` as in that file (the checks samples' halves, so a
+date is on the same side for every issue), other dates at random with the seed. Writes
+``tuning.jsonl`` and ``locked.jsonl``: per quote the article (member, title, date), the quote as
+stored, the paragraph holding it with the two before, and the article's lead, which is what a
+labeller needs to judge the speaker, role, organisation and content. ``label`` is left empty.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sqlite3
+from pathlib import Path
+
+#: the most context kept before the quote's start and after its end, in characters
+MAX_BEFORE, MAX_AFTER = 1500, 400
+QUOTE_COLUMNS = ("id", "article_id", "idx", "text", "start", "end", "kind", "speaker", "speaker_kind",
+                 "role", "organization", "organization_symbol", "cue", "paraphrase")
+
+
+def context(text: str, start: int, end: int, paragraphs_before: int = 2) -> tuple[str, int]:
+    """The paragraphs from ``paragraphs_before`` before the quote's to the one it ends in (at most
+    MAX_BEFORE / MAX_AFTER characters around the quote), and the offset of that context in the text."""
+    first = start
+    for _ in range(paragraphs_before + 1):
+        at = text.rfind("\n", 0, max(first - 1, 0))
+        first = at + 1 if at >= 0 else 0
+        if first == 0:
+            break
+    last = text.find("\n", end)
+    last = len(text) if last < 0 else last
+    first = max(first, start - MAX_BEFORE)  # a text without paragraph breaks
+    last = min(last, end + MAX_AFTER)
+    return text[first:last], first
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=2027)
+    parser.add_argument("--n", type=int, default=160)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--halves", type=Path, default=None)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
+    total = conn.execute("SELECT max(rowid) FROM quotes").fetchone()[0]
+    chosen: list[dict] = []
+    seen: set[int] = set()
+    while len(chosen) < args.n:
+        rowid = rng.randint(1, total)
+        if rowid in seen:
+            continue
+        seen.add(rowid)
+        row = conn.execute(f"SELECT {', '.join(QUOTE_COLUMNS)} FROM quotes WHERE rowid = ?", (rowid,)).fetchone()
+        if row is not None:
+            chosen.append(dict(zip(QUOTE_COLUMNS, row)))
+    half = json.loads(args.halves.read_text(encoding="utf-8")) if args.halves else {}
+    out: dict[str, list[dict]] = {"tuning": [], "locked": []}
+    for q in chosen:
+        member, title, published, text = conn.execute(
+            "SELECT member, title, published, text FROM articles WHERE id = ?", (q["article_id"],)).fetchone()
+        day = published or ""
+        if day not in half:
+            half[day] = rng.choice(["tuning", "locked"])
+        para, offset = context(text, q["start"], q["end"])
+        out[half[day]].append({
+            "quote": q, "article": {"member": member, "title": title, "published": published},
+            "lead": text[:700], "context": para, "context_offset": offset, "label": None})
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, rows in out.items():
+        rows.sort(key=lambda r: (r["article"]["published"] or "", r["quote"]["id"]))
+        with open(args.out / f"{name}.jsonl", "w", encoding="utf-8") as f:
+            for r in rows:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+        print(f"{name}: {len(rows)} quotes")
+    (args.out / "halves.json").write_text(json.dumps(dict(sorted(half.items())), indent=0), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
