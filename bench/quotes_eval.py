@@ -5,7 +5,8 @@
 Without ``--merge``: prints, over the labelled lines, attribution precision (stored quotes that are
 real attributions), and over the attributions speaker accuracy, role/organisation accuracy (among
 quotes where the label or the stored quote gives a role or an organisation) and content exact, split
-by quote kind. With ``--merge``: first writes the labels of the given files (lines with ``id`` and
+by quote kind. An organisation speaking for itself stored with its own name as its organisation is
+right (newslink's convention; the labels put null there). With ``--merge``: first writes the labels of the given files (lines with ``id`` and
 ``label``) into the sample's ``label`` fields, matching by quote id, then scores.
 """
 
@@ -34,6 +35,14 @@ def merge(sample: Path, label_files: list[Path]) -> int:
     return n
 
 
+def _self(label: dict, quote: dict) -> bool:
+    """An organisation speaking for itself, stored with its own name as its organisation: newslink's
+    convention (the labels put null there); counted right when the speaker is right."""
+    return (bool(label.get("speaker_ok")) and label.get("speaker_kind") == "organization"
+            and not label.get("organization") and bool(quote.get("organization"))
+            and quote.get("organization") == quote.get("speaker"))
+
+
 def score(rows: list[dict]) -> dict[str, dict[str, tuple[int, int]]]:
     """kind (or "all") -> measure -> (right, out of)."""
     out: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
@@ -50,8 +59,10 @@ def score(rows: list[dict]) -> dict[str, dict[str, tuple[int, int]]]:
             m["speaker"][0] += bool(label["speaker_ok"])
             m["speaker"][1] += 1
             q = r["quote"]
-            if label.get("role") or label.get("organization") or q.get("role") or q.get("organization"):
-                m["role and organisation"][0] += bool(label["role_ok"] and label["organization_ok"])
+            organization_ok = label["organization_ok"] or _self(label, q)
+            stored_org = q.get("organization") if not _self(label, q) else None
+            if label.get("role") or label.get("organization") or q.get("role") or stored_org:
+                m["role and organisation"][0] += bool(label["role_ok"] and organization_ok)
                 m["role and organisation"][1] += 1
             m["content exact"][0] += bool(label["content_exact"])
             m["content exact"][1] += 1
