@@ -14,17 +14,18 @@ Prints milliseconds per 1,000 characters at each size and the ratio of 100x to 1
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import sys
-import tarfile
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-ARCHIVE = ROOT.parent / "shared" / "data" / "reuters" / "reuters-2012-08_2013-11-dev.tar.gz"
+
+from reactions import DEFAULT_ARCHIVE as ARCHIVE, slice_of  # noqa: E402
 
 PATTERNS = {
     "causal sentence": "Shares of Apple rose 2 percent as investors cheered the results and the Nasdaq gained. ",
@@ -36,26 +37,13 @@ PATTERNS = {
 
 
 def real_texts(skip: int, n: int) -> list[str]:
+    """The texts of readable articles longer than 500 characters among the members after ``skip``."""
     from nlp.articles import read_inputs
     from nlp.types import Article
 
-    texts: list[str] = []
-    seen = 0
-    with tarfile.open(ARCHIVE, "r|gz") as src:
-        for info in src:
-            if not info.isfile():
-                continue
-            seen += 1
-            if seen <= skip:
-                continue
-            raw = src.extractfile(info).read()
-            probe = Path(os.environ.get("TMPDIR", "/tmp")) / "newslink-length-probe.txt"
-            probe.write_bytes(raw)
-            for item in read_inputs([probe]):
-                if isinstance(item, Article) and len(item.text) > 500:
-                    texts.append(item.text)
-            if len(texts) >= n:
-                break
+    with tempfile.TemporaryDirectory(prefix="bench-length-") as tmp:
+        part = slice_of(ARCHIVE, skip, 2 * n, Path(tmp) / "slice.tar")  # room for empty members
+        texts = [a.text for a in read_inputs([part]) if isinstance(a, Article) and len(a.text) > 500]
     return texts[:n]
 
 

@@ -114,9 +114,7 @@ WARM_UP = Article(
 
 def warm_up(pipeline: Language) -> None:
     """Run ``pipeline`` once over :data:`WARM_UP` (no memory zone)."""
-    doc = make_doc(pipeline, WARM_UP)
-    for _, component in pipeline.pipeline:
-        doc = component(doc)
+    process(pipeline, WARM_UP)
 
 
 @cache

@@ -566,7 +566,7 @@ def study(db: str | Path, *, symbol: str | None = None, search: str | None = Non
               if r.get("index_symbol") and r.get("t0")}
     conn = connect_readonly(db)
     try:
-        prices = StorePrices(_ConnectionOnly(conn))
+        prices = StorePrices(conn)
         paths = []
         for (sym, t0), index_symbol in sorted(events.items()):
             series, index = prices.series(sym), prices.series(index_symbol)
@@ -575,13 +575,6 @@ def study(db: str | Path, *, symbol: str | None = None, search: str | None = Non
     finally:
         conn.close()
     return event_study(paths, days=days, model=model)
-
-
-class _ConnectionOnly:
-    """The least of a Store that :class:`nlp.market.series.StorePrices` reads: ``conn``."""
-
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
 
 
 def table_names(db: Any) -> list[str]:

@@ -387,23 +387,31 @@ def record_reactions(record: dict[str, Any], prices: PriceSource, master: Any = 
             for row, windows in reactions_of(story, (mentions, claims, quotes), prices, master)]
 
 
-def _later_dependents(conn, stories: dict[str, _Story], hours: float) -> set[str]:
-    """Articles already stored, published within ``hours`` after one of ``stories`` and naming one
-    of its symbols: their novelty may change now that the earlier story is there."""
-    if not stories:
-        return set()
-    days = int(math.ceil(hours / 24.0)) + 1
-    first = min(s.published or "9999" for s in stories.values())
-    last = _day(max(s.published or "0000" for s in stories.values()), days)
-    symbols = {r[0] for r in conn.execute(
+def _symbols_of(conn, ids: list[str]) -> set[str]:
+    """The symbols the articles ``ids`` name."""
+    return {r[0] for r in conn.execute(
         "SELECT DISTINCT symbol FROM instruments WHERE symbol IS NOT NULL AND article_id IN"
-        " (SELECT value FROM json_each(?))", (json.dumps(list(stories)),))}
-    if not symbols:
+        " (SELECT value FROM json_each(?))", (json.dumps(ids),))}
+
+
+def _days_back(hours: float) -> int:
+    """Whole days of publication dates that cover ``hours`` before any moment of a day."""
+    return int(math.ceil(hours / 24.0)) + 1
+
+
+def _later_dependents(conn, ids: list[str], hours: float) -> set[str]:
+    """Articles already stored, published within ``hours`` after one of ``ids`` and naming one of
+    their symbols: their novelty may change now that the earlier story is there."""
+    first, last = conn.execute(
+        "SELECT min(published), max(published) FROM articles WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(ids),)).fetchone()
+    symbols = _symbols_of(conn, ids)
+    if first is None or not symbols:
         return set()
     found: set[str] = set()
-    for ids in _articles_naming(conn, symbols, first, last).values():
-        found |= ids
-    return found - set(stories)
+    for named in _articles_naming(conn, symbols, first, _day(last, _days_back(hours))).values():
+        found |= named
+    return found - set(ids)
 
 
 def fill_reactions(store: Store, article_ids: Iterable[str] | None = None, *,
@@ -425,20 +433,18 @@ def fill_reactions(store: Store, article_ids: Iterable[str] | None = None, *,
         ids = list(dict.fromkeys(article_ids))
         if not ids:
             return 0
-        extra = _later_dependents(conn, _stories(conn, ids), novelty_hours)
+        extra = _later_dependents(conn, ids, novelty_hours)
         ids += sorted(extra)
     novelty = _Novelty(conn, novelty_hours)
     written = 0
-    days = int(math.ceil(novelty_hours / 24.0)) + 1
+    days = _days_back(novelty_hours)
     for k in range(0, len(ids), CHUNK):
         chunk = ids[k:k + CHUNK]
         stories = _stories(conn, chunk)
         if not stories:
             continue
         dated = [s.published for s in stories.values() if s.published]
-        symbols = {r[0] for r in conn.execute(
-            "SELECT DISTINCT symbol FROM instruments WHERE symbol IS NOT NULL AND article_id IN"
-            " (SELECT value FROM json_each(?))", (json.dumps(chunk),))}
+        symbols = _symbols_of(conn, chunk)
         naming = (_articles_naming(conn, symbols, _day(min(dated), -days), max(dated))
                   if dated and symbols else {})
         novelty.preload(set().union(*naming.values()) if naming else ())

@@ -427,22 +427,14 @@ def _fill_reactions(store: Store, records: list[dict[str, Any]], summary: RunSum
                     prices: StorePrices, hours: float) -> list[ErrorRow]:
     """Reactions of the saved records; one that fails is an error row (stage reactions), its
     article stays stored."""
+    def fill(batch: list[dict[str, Any]]) -> None:
+        summary.reactions += fill_reactions(store, [r["article"]["id"] for r in batch], prices=prices,
+                                            novelty_hours=hours)
+
     started = time.perf_counter()
-    try:
-        summary.reactions += fill_reactions(store, [r["article"]["id"] for r in records],
-                                            prices=prices, novelty_hours=hours)
-        return []
-    except Exception:  # noqa: BLE001 - find the article that fails, keep the others' reactions
-        errors = []
-        for r in records:
-            try:
-                summary.reactions += fill_reactions(store, [r["article"]["id"]], prices=prices,
-                                                    novelty_hours=hours)
-            except Exception as exc:  # noqa: BLE001
-                errors.append(_record_error(r, "reactions", exc))
-        return errors
-    finally:
-        summary.reaction_seconds += time.perf_counter() - started
+    _, errors = _batch_or_each(records, "reactions", fill)
+    summary.reaction_seconds += time.perf_counter() - started
+    return errors
 
 
 def _save_records(store: Store, records: list[dict[str, Any]], run_id: int | None,

@@ -210,9 +210,9 @@ class Reaction:
     windows: list[WindowReaction] = field(default_factory=list)
 
 
-def _volume(series: PriceSeries, first: int, last: int) -> float | None:
-    known = [v for v in series.volume[max(first, 0): last + 1] if v is not None and v > 0]
-    return sum(known) / len(known) if known else None
+def _known_volumes(series: PriceSeries, first: int, last: int) -> list[float]:
+    """The volumes of bars first..last (both included) that are known (a 0 is unknown)."""
+    return [v for v in series.volume[max(first, 0): last + 1] if v is not None and v > 0]
 
 
 def _session_after(calendar: Sessions | None, series: PriceSeries, t0: str, n: int) -> str | None:
@@ -280,10 +280,10 @@ def _window(series: PriceSeries, when: EventTime, name: str, first: int, last: i
         w.reason = f"{series.symbol} close on {start} is zero"
         return w
     w.return_pct = round(_pct(w.end_close * split_factor(series, i, j), w.start_close), 4)
-    volume = _volume(series, i + 1, j)
-    baseline_known = [v for v in series.volume[max(i + 1 - VOLUME_SESSIONS, 0): i + 1]
-                      if v is not None and v > 0]
-    if volume is not None and len(baseline_known) >= MIN_VOLUME_SESSIONS:
+    window_known = _known_volumes(series, i + 1, j)
+    baseline_known = _known_volumes(series, i + 1 - VOLUME_SESSIONS, i)
+    if window_known and len(baseline_known) >= MIN_VOLUME_SESSIONS:
+        volume = sum(window_known) / len(window_known)
         w.volume = round(volume, 2)
         w.volume_avg20 = round(sum(baseline_known) / len(baseline_known), 2)
         w.volume_ratio = round(volume / w.volume_avg20, 4)

@@ -11,6 +11,7 @@ reads the SQLite store once per symbol and keeps the series in memory,
 from __future__ import annotations
 
 import bisect
+import sqlite3
 from collections.abc import Iterable
 from typing import Any, Protocol
 
@@ -138,7 +139,8 @@ class MemoryPrices:
 
 
 class StorePrices:
-    """A price source over a newslink Store: each symbol's bars read once, then kept in memory."""
+    """A price source over a newslink Store (or a sqlite3 connection to its database): each
+    symbol's bars read once, then kept in memory."""
 
     def __init__(self, store: Any):
         self.store = store
@@ -150,7 +152,7 @@ class StorePrices:
         return self._cache[symbol]
 
     def _read(self, symbol: str) -> PriceSeries | None:
-        conn = getattr(self.store, "conn", None)
+        conn = self.store if isinstance(self.store, sqlite3.Connection) else getattr(self.store, "conn", None)
         if conn is None:
             bars = self.store.price_bars(symbol)
             return PriceSeries(symbol, bars) if bars else None
