@@ -19,7 +19,8 @@ Kenji Abe``). Pronouns and bare surnames are resolved to the last matching named
 The component ``newslink_quotes`` sets ``doc._.quotes``.
 
 The package's modules, each building on the ones before: ``lexicon`` (word lists), ``marks``
-(quoted spans), ``speakers`` (who a mention is) and ``attribution`` (who said each quote); this
+(quoted spans), ``speakers`` (who a mention is), ``attribution`` (who said each quote, as the
+sentence names them) and ``resolver`` (who that is, over the whole article); this
 module holds the registered component.
 """
 
@@ -31,9 +32,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.components import register_extensions
-from nlp.components.quotes.attribution import _direct_drafts, _indirect_drafts, _resolve, link_organization
+from nlp.components.quotes.attribution import _direct_drafts, _indirect_drafts
+from nlp.components.quotes.resolver import resolve
 from nlp.components.quotes.marks import find_quoted_spans
-from nlp.components.quotes.speakers import _ENTS_KEY, describe
+from nlp.components.quotes.speakers import _ENTS_KEY, describe, link_organization
 from nlp.types import Quote
 
 __all__ = ["QuoteExtractor", "describe", "extract_quotes", "find_quoted_spans", "link_organization",
@@ -59,7 +61,7 @@ def _extract(doc: Doc, link: bool) -> list[Quote]:
     taken = [(d.quote.start, d.quote.end) for d in direct]
     used = {d.cue_i for d in direct if d.cue_i is not None}
     drafts = direct + _indirect_drafts(doc, taken, used)
-    quotes = _resolve(drafts, doc)
+    quotes = resolve(drafts, doc)
     if link:
         quotes = [replace(q, organization_symbol=_organization_symbol(doc, q.organization)) for q in quotes]
     return quotes

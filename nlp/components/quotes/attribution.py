@@ -1,9 +1,8 @@
-"""Who said a quote: the reporting cue and its subject, direct and indirect quotes, pronouns and
-names resolved to the last speaker, and the firm's symbol."""
+"""Who said a quote: the reporting cue and its subject, and the drafts of direct and indirect quotes
+(their speakers as the attribution names them; :mod:`.resolver` then reads the whole article)."""
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, replace
 
@@ -16,9 +15,8 @@ from nlp.components.quotes.lexicon import (
 )
 from nlp.components.quotes.marks import QuotedSpan, _clause_end, _clause_start, _trim, find_quoted_spans
 from nlp.components.quotes.speakers import (
-    Speaker, _DATELINE, _clean_name, _ents, _phrase_head, _skip_dateline, _tokens_in, speaker_from_head,
+    Speaker, _DATELINE, _phrase_head, _skip_dateline, _tokens_in, speaker_from_head,
 )
-from nlp.instruments import InstrumentMaster
 from nlp.paths import word_lists
 from nlp.types import Quote
 
@@ -28,6 +26,8 @@ def _is_cue(token: Token) -> bool:
     direct, _ = reporting_verbs()
     if token.lower_ in {"said", "says", "told", "added"}:
         return True
+    if token.lemma_ == "continue" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to":
+        return False  # "New York continued to be the tightest market": not "he continued"
     return token.lower_ in direct and token.pos_ not in ("NOUN", "PROPN", "ADJ")
 
 
@@ -140,8 +140,9 @@ def _hands_on(text: str, span: QuotedSpan, trails: str) -> bool:
         return trails[:1].islower()
     if last in "!?":
         direct, _ = reporting_verbs()
-        first = trails.split()[:5]
-        return trails[:1].islower() or any(w.lower().strip(",.") in direct for w in first)
+        first = [w.lower().strip(",.") for w in trails.split()[:6]]
+        return trails[:1].islower() or any(w in direct and first[k + 1 : k + 2] != ["to"]
+                                           for k, w in enumerate(first[:5]))
     return True
 
 
@@ -363,110 +364,3 @@ def _indirect_drafts(doc: Doc, taken: list[tuple[int, int]], used_cues: set[int]
         drafts.append(_Draft(q, speaker, cue.idx, cue.i))
         nested_ok.append(content)
     return drafts
-
-
-def _resolve_pronoun(sp: Speaker, named: list[Speaker], last: Speaker | None, doc: Doc) -> Speaker:
-    """Return the speaker a pronoun stands for (he/she: the last named person; they: the last
-    speaker; it: the last organization), or ``sp`` unchanged."""
-    low = (sp.name or "").lower()
-    target = None
-    if low in PERSON_PRONOUNS:
-        target = next((s for s in reversed(named) if s.kind == "person"), None)
-        target = target or _last_entity(doc, sp.start or 0, ("PERSON",), "person")
-    elif low in GROUP_PRONOUNS:
-        target = last if last is not None and last.kind != "pronoun-unresolved" else None
-    elif low in THING_PRONOUNS:
-        target = next((s for s in reversed(named) if s.kind == "organization"), None)
-        target = target or _main_organization(doc, sp.start or 0)
-    return replace(target, start=sp.start, end=sp.end) if target is not None else sp
-
-
-def _resolve_name(sp: Speaker, named: list[Speaker]) -> Speaker:
-    """Return ``Kenji Abe`` (with his title) for a later bare ``Abe``; fill a repeated name's title."""
-    surname = sp.name.split()[-1] if sp.name else None
-    for s in reversed(named):
-        longer = s.name is not None and len(sp.name.split()) < len(s.name.split())
-        if s.kind == "person" and longer and s.name.split()[-1] == surname:
-            return replace(s, start=sp.start, end=sp.end, role=sp.role or s.role,
-                           organization=sp.organization or s.organization)
-    same = next((s for s in reversed(named) if s.name == sp.name), None)
-    if same is not None:
-        return replace(sp, role=sp.role or same.role, organization=sp.organization or same.organization)
-    return sp
-
-
-def _resolve(drafts: list[_Draft], doc: Doc) -> list[Quote]:
-    """Resolve pronouns, bare surnames and repeated descriptions in reading order.
-
-    Returns the finished quotes in text order.
-    """
-    named: list[Speaker] = []  # named speakers so far, latest last
-    unnamed: list[Speaker] = []  # "a spokeswoman for the Bologna police", for "the spokeswoman" later
-    last: Speaker | None = None
-    quotes: list[Quote] = []
-    for d in sorted(drafts, key=lambda d: (d.order, d.quote.start)):
-        sp = d.speaker
-        if sp.kind == "organization" and any(s.kind == "person" and s.name == sp.name for s in named):
-            sp = replace(sp, kind="person", organization=None)  # once a person, always a person
-        if sp.kind == "pronoun-unresolved":
-            sp = _resolve_pronoun(sp, named, last, doc)
-        elif sp.kind == "unnamed" and sp.name:
-            head_word = sp.name.split()[-1].lower()
-            earlier = next((s for s in reversed(unnamed) if s.name and s.name.split()[-1].lower() == head_word), None)
-            if earlier is not None:
-                sp = replace(sp, role=sp.role or earlier.role, organization=sp.organization or earlier.organization)
-        elif sp.kind == "person":
-            sp = _resolve_name(sp, named)
-        if not d.inherits:
-            last = sp
-            if sp.kind in ("person", "organization"):
-                named.append(sp)
-        if sp.kind == "unnamed":
-            unnamed.append(sp)
-        quotes.append(replace(d.quote, speaker=sp.name, speaker_kind=sp.kind, role=sp.role,
-                              organization=sp.organization, speaker_start=sp.start, speaker_end=sp.end))
-    return sorted(quotes, key=lambda q: (q.start, q.end))
-
-
-def _main_organization(doc: Doc, before: int) -> Speaker | None:
-    """Return the organization named most often before ``before`` (the story's company), or None."""
-    counts: dict[str, int] = {}
-    for e in _ents(doc):
-        if e.label_ == "ORG" and e.end_char <= before and len(e.text) > 1:
-            name = _clean_name(e.text)
-            counts[name] = counts.get(name, 0) + 1
-    if not counts:
-        return None
-    name = max(counts, key=lambda n: counts[n])
-    return Speaker(name, "organization", organization=name)
-
-
-def _last_entity(doc: Doc, before: int, labels: tuple[str, ...], kind: str) -> Speaker | None:
-    """Return the last entity with one of ``labels`` ending before ``before``, as a speaker, or None."""
-    found = [e for e in _ents(doc) if e.label_ in labels and e.end_char <= before]
-    if not found:
-        return None
-    e = found[-1]
-    if kind == "person":
-        # a person named before, though not quoted: read the title there ("Kenji Abe of Daiwa")
-        return speaker_from_head(doc, e.root, (e.sent.start_char, e.sent.end_char), None)
-    name = _clean_name(e.text)
-    return Speaker(name, kind, e.start_char, e.end_char, organization=name if kind == "organization" else None)
-
-
-@functools.cache
-def _instrument_master():
-    """The instrument master, which ships with the package: a missing or broken one raises
-    (naming the file) instead of quietly leaving every speaker's firm without a symbol."""
-    return InstrumentMaster.load()
-
-
-def link_organization(name: str | None) -> str | None:
-    """Return the symbol of the instrument ``name`` names in the master, or None."""
-    if not name:
-        return None
-    master = _instrument_master()
-    if master is None:
-        return None
-    inst = master.lookup(name)
-    return getattr(inst, "symbol", None) if inst is not None else None

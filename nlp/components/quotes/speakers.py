@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from nlp.components.quotes.lexicon import (
     THING_PRONOUNS, organization_nouns, organization_types, reporting_verbs, role_words, title_modifiers,
     unnamed_speaker_nouns,
 )
+from nlp.instruments import InstrumentMaster
 from nlp.paths import word_lists
 
 
@@ -26,6 +28,9 @@ class Speaker:
     end: int | None = None
     role: str | None = None
     organization: str | None = None
+    head: str | None = None  # an unnamed speaker's head noun ("company" of "the company")
+    org_ref: str | None = None  # the firm as a pronoun or description ("its president": "its")
+    definite: bool = False  # "the company", "the world's top producer": it points back to a named one
 
 
 def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
@@ -136,7 +141,7 @@ def _role_phrase(words: list[str]) -> str | None:
         if w in ("'s", "’s", "") or w.lower().endswith("-based"):
             continue
         out.append(w)
-    while out and out[0].lower() in ARTICLES | {"who", "is", "was", "and"}:
+    while out and out[0].lower() in ARTICLES | {"who", "is", "was", "and", "its", "their", "his", "her"}:
         out = out[1:]
     while out and out[-1].lower() in ORG_PREPOSITIONS + ("the",):
         out = out[:-1]
@@ -281,10 +286,13 @@ def _refine_kind(doc: Doc, head: Token, name: str, kind: str, apposition: str | 
         return "org"  # "according to IDC"
     if kind == "name" and head.lower_ in role_words() and not_a_person:
         return "noun"  # "the Minister said"
-    if apposition and kind == "name" and not_a_person:
-        words = apposition.lower().split()[:4]
+    if apposition and kind == "name":
+        words = [w.strip(",") for w in apposition.lower().split()[:4]]
         if any(w in organization_types() for w in words) and not any(w in role_words() for w in words):
-            return "org"  # "Bild, an influential newspaper, said"
+            if not_a_person or (name not in surnames and link_organization(name)):
+                # "Bild, an influential newspaper, said"; "Air Berlin, Germany's second-biggest
+                # airline, said" though tagged a person: the master knows the company
+                return "org"
     return kind
 
 
@@ -297,10 +305,23 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
         later = [t for t in head.subtree if t.idx >= _dateline_end(doc) and t.pos_ in ("PROPN", "NOUN", "PRON")]
         if later:
             head = _phrase_head(later[0])
+    title_token = None
+    if head.pos_ == "NOUN" and head.lower_ in role_words():
+        # "the bank's president Li Lihui said": the name in apposition is the speaker
+        named = [c for c in head.rights if c.dep_ in ("appos", "compound") and c.ent_type_ in NAME_LABELS]
+        if named:
+            title_token, head = head, named[0]
+    elif head.dep_ == "appos" and head.head.i < head.i and head.head.lower_ in role_words():
+        title_token = head.head  # "its new president, David Marcus"
+    if document_noun(head):
+        source = _document_source(head)
+        if source is not None:
+            head = source  # "the report by the Government Accountability Office said"
     start, end, kind = _mention_span(head)
     name = doc_text(doc)[start:end]
     if kind == "pronoun":
         return Speaker(name, "pronoun-unresolved", start, end)
+    start, name = _drop_heading(doc, start, end, name)
     title = []
     words = name.split()
     while len(words) > 1 and words[0].lower() in role_words() | title_modifiers():
@@ -310,6 +331,9 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
         name = doc_text(doc)[start:end]
         kind = "name"
     before, after = _descriptors(doc, head, (start, end), window, cue)
+    if title_token is not None and before is None:
+        lefts = [t for t in title_token.subtree if t.i <= title_token.i and t.idx >= max(window[0], _dateline_end(doc))]
+        before = (lefts[0].idx, title_token.idx + len(title_token.text)) if lefts else None
     kind = _refine_kind(doc, head, name, kind, doc_text(doc)[after[0] : after[1]] if after else None)
     role = org = None
     nationalities = {e.text for e in _ents(doc) if e.label_ == "NORP"}
@@ -329,19 +353,92 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
                 org = f"{org} {head.lower_}"
         if role is None and head.lower_ in role_words():
             role = name if head.pos_ == "PROPN" else head.lower_
-        return Speaker(name, "unnamed", start, end, role, org)
+        return Speaker(name, "unnamed", start, end, role, org, head=head.lower_, definite=_definite(head))
     role = role or (" ".join(title) if title else None)
     if kind == "org" and role is None:
         return Speaker(name, "organization", start, end, None, _clean_name(name))
     # organizations have no job titles: with one, the tagger mislabelled a person
-    return Speaker(name, "person", start, end, role, org)
+    org_ref = None
+    if org is None:
+        org_ref = _possessor(title_token if title_token is not None else head)
+    return Speaker(name, "person", start, end, role, org, org_ref=org_ref)
+
+
+def _definite(head: Token) -> bool:
+    """Whether a common-noun mention points back: ``the company``, ``the world's top producer``,
+    ``the German daily`` (not ``a company``, ``one bank``, ``companies``)."""
+    if head.tag_ in ("NNS", "NNPS"):
+        return False
+    for child in head.lefts:
+        if child.dep_ == "det":
+            return child.lower_ in {"the", "this", "that"}
+        if child.dep_ == "poss":
+            return child.lower_ not in {"its", "their", "his", "her", "our", "my", "your"} and any(
+                t.lower_ == "the" for t in child.lefts) or child.ent_type_ in ("GPE", "LOC")
+    return False
 
 
 def _phrase_head(token: Token) -> Token:
-    """Climb compound/flat links to the head of a noun phrase."""
-    while token.dep_ in ("compound", "flat", "nummod", "amod", "det") and token.head is not token:
+    """Climb compound/flat links to the head of a noun phrase ("Sterne" of "Sterne, Agee & Leach
+    analyst Henry Coffey" climbs to "Coffey")."""
+    while token.head is not token and (
+            token.dep_ in ("compound", "flat", "nummod", "amod", "det")
+            or (token.dep_ == "nmod" and token.head.ent_type_ in NAME_LABELS and token.head.i > token.i)):
         token = token.head
     return token
+
+
+_POSSESSIVE_PRONOUNS = {"its", "their"}
+
+
+def _possessor(token: Token) -> str | None:
+    """The firm a title is owned by, as a pronoun or a description to resolve over the article:
+    "its" of "its new president", "bank" of "the bank's president"; None otherwise."""
+    for t in (token, *[c for c in token.lefts if c.dep_ == "compound" and c.lower_ in role_words()]):
+        for c in t.lefts:
+            if c.dep_ != "poss":
+                continue
+            if c.lower_ in _POSSESSIVE_PRONOUNS:
+                return c.lower_
+            if c.pos_ == "NOUN" and any(d.dep_ == "det" and d.lower_ == "the" for d in c.lefts):
+                return c.lower_
+    return None
+
+
+def document_noun(token: Token) -> bool:
+    """Whether ``token`` names a document or a data set that speaks for its author ("the report")."""
+    return token.pos_ == "NOUN" and token.lower_ in _DOCUMENTS
+
+
+_DOCUMENTS = word_lists("quotes")["document"]
+
+
+def _document_source(token: Token) -> Token | None:
+    """The named author of a document noun: "StarMine data", "the IMF's report", "a report by the
+    GAO", "data by Jason Goepfert"; None when the phrase names none."""
+    for c in token.lefts:
+        if c.dep_ in ("compound", "poss", "nmod") and c.ent_type_ in ORG_LABELS | NAME_LABELS and c.ent_type_ != "NORP":
+            return _phrase_head(c)
+    for prep in token.rights:
+        if prep.dep_ == "prep" and prep.lower_ in {"by", "from", "of"}:
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and obj.ent_type_ in ("ORG", "PERSON"):
+                    return obj
+    return None
+
+
+def _drop_heading(doc: Doc, start: int, end: int, name: str) -> tuple[int, str]:
+    """Drop a subheading the parser glued to a name: "HIGH EXPECTATIONS Harvey" -> "Harvey"."""
+    words = name.split()
+    k = 0
+    while k < len(words) - 1 and words[k].isupper() and words[k].isalpha() and len(words[k]) > 1:
+        k += 1
+    preceding = doc_text(doc)[max(0, start - 40) : start].split()[-1:]
+    capital_line = bool(preceding) and preceding[0].isupper() and preceding[0].isalpha() and len(preceding[0]) > 1
+    if (k >= 2 or (k == 1 and capital_line)) and not words[k].isupper():
+        start = doc_text(doc).index(words[k], start)
+        return start, doc_text(doc)[start:end]
+    return start, name
 
 
 _DATELINE = re.compile(r"[^\n()]{0,80}?\(Reuters\)\s*[-—–]+\s*")
@@ -351,3 +448,21 @@ def _skip_dateline(text: str, start: int, end: int) -> int:
     """Return ``start`` moved past a ``TOKYO (Reuters) -`` dateline that opens the span."""
     m = _DATELINE.match(text, start, end)
     return m.end() if m else start
+
+
+@functools.cache
+def _instrument_master():
+    """The instrument master, which ships with the package: a missing or broken one raises
+    (naming the file) instead of quietly leaving every speaker's firm without a symbol."""
+    return InstrumentMaster.load()
+
+
+def link_organization(name: str | None) -> str | None:
+    """Return the symbol of the instrument ``name`` names in the master, or None."""
+    if not name:
+        return None
+    master = _instrument_master()
+    if master is None:
+        return None
+    inst = master.lookup(name)
+    return getattr(inst, "symbol", None) if inst is not None else None

@@ -1,0 +1,282 @@
+"""Who each quote's speaker is, read over the whole article.
+
+The attribution of a quote names its speaker as the sentence does: ``he``, ``Roe``, ``the company``,
+``the report``. This module turns those into the person or organisation the article means, in
+reading order:
+
+- **people**: every mention of a person in the article (a quoted one or not) is read for a role and a
+  firm (``Chief Executive Jane Roe``, ``Roe, an analyst at Daiwa``, ``Daiwa's Roe``); a person's
+  quotes carry the role and firm of the first mention that gives them, and a bare surname becomes
+  the full name given earlier;
+- **pronouns**: ``he``/``she`` stand for the person who is the subject of the sentence before (else
+  the last quoted person), ``it`` for the last quoted organisation (else the article's main one),
+  ``they`` for the last speaker;
+- **nominal anaphors** (the ``anaphor_*`` lists of ``nlp/models/quotes/words.csv``): ``the company``, ``the bank``, ``the
+  world's top producer`` stand for the last compatible named organisation (its name holding the
+  noun, the subject of the sentence before, the last quoted organisation, else the article's main
+  one); ``the paper`` for the last quoted news organisation; ``the report`` for the last quoted
+  organisation. An indefinite description (``a company``, ``one bank``) stays unnamed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import replace
+
+from spacy.tokens import Doc
+
+from nlp.components import doc_text
+from nlp.components.quotes.lexicon import GROUP_PRONOUNS, NAME_LABELS, PERSON_PRONOUNS, THING_PRONOUNS
+from nlp.components.quotes.marks import find_quoted_spans
+from nlp.components.quotes.speakers import Speaker, _clean_name, _dateline_end, _ents, speaker_from_head
+from nlp.paths import word_lists
+from nlp.types import Quote
+
+
+@functools.cache
+def anaphor_nouns() -> dict[str, str]:
+    """noun -> what it points back to: ``org``, ``news`` or ``document`` (the ``anaphor_*`` lists of
+    nlp/models/quotes/words.csv)."""
+    lists = word_lists("quotes")
+    return {noun: kind for kind in ("org", "news", "document") for noun in lists.get(f"anaphor_{kind}", ())}
+
+
+#: an instrument code in parentheses, which the tagger calls an organisation ("AMSJ.J", "AB1.DE")
+_RIC = re.compile(r"[A-Z0-9_]{1,8}(\.[A-Za-z]{1,3})+|\.[A-Z0-9]+")
+
+
+class Article:
+    """What the resolver knows of one parsed article: its people (with the role and firm of every
+    mention), its organisation mentions, and the spans between quote marks."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc_text(doc)
+        self.floor = _dateline_end(doc)
+        self.starts = [t.idx for t in doc]
+        self.quoted = [(s.open, s.after) for s in find_quoted_spans(self.text)]
+        ents = [e for e in _ents(doc) if e.start_char >= self.floor and not self.inside_quote(e.start_char)]
+        self.orgs = [e for e in ents if e.label_ == "ORG" and len(e.text) > 1 and not _RIC.fullmatch(e.text)]
+        self.people: list[Speaker] = []
+        for e in ents:
+            if e.label_ in NAME_LABELS:
+                sp = speaker_from_head(doc, e.root, (e.sent.start_char, e.sent.end_char), None)
+                if sp.kind == "person" and sp.name:
+                    if sp.organization is None and sp.org_ref:  # "its new president, David Marcus"
+                        sp = replace(sp, organization=_firm_of(sp.org_ref, [], self, sp.start or 0))
+                    self.people.append(sp)
+        self.surnames = {p.name.split()[-1] for p in self.people if p.name and len(p.name.split()) > 1}
+
+    def inside_quote(self, i: int) -> bool:
+        return any(a < i < b for a, b in self.quoted)
+
+    def profile(self, sp: Speaker) -> Speaker:
+        """``sp`` with its full name (a bare surname given in full earlier) and the role and firm of
+        its first mention that gives them, where its own mention gives none."""
+        name = sp.name or ""
+        same = [p for p in self.people if p.name == name]
+        if not same and len(name.split()) == 1:
+            full = {p.name for p in self.people if p.name and len(p.name.split()) > 1 and p.name.split()[-1] == name}
+            if len(full) == 1:
+                name = full.pop()
+                same = [p for p in self.people if p.name == name]
+        if not same:
+            surname = name.split()[-1] if name else None
+            same = [p for p in self.people if p.name == surname]  # "Roe" given a title before "Jane Roe"
+        titled = next((p for p in same if p.role), None)
+        firm = (titled if titled is not None and titled.organization else
+                next((p for p in same if p.organization), None))
+        role = sp.role or (titled.role if titled is not None else None)
+        organization = sp.organization or (firm.organization if firm is not None else None)
+        return replace(sp, name=name or sp.name, role=role, organization=organization)
+
+    def sentence_subject(self, before: int, labels: tuple[str, ...]):
+        """The entity with one of ``labels`` that is the subject of the sentence holding offset
+        ``before`` (left of it) or else of the sentence before it, outside quote marks; or None."""
+        if not len(self.doc):
+            return None
+        k = max(bisect.bisect_right(self.starts, max(before - 1, 0)) - 1, 0)
+        sent = self.doc[k].sent
+        previous = self.doc[sent.start - 1].sent if sent.start > 0 else None
+        for s, limit in ((sent, before), (previous, sent.start_char)):
+            if s is None or s.end_char <= self.floor:
+                continue
+            found = [e for e in self.mentions(labels, s.start_char, limit) if e.root.dep_ in ("nsubj", "nsubjpass")]
+            if found:
+                return found[-1]
+        return None
+
+    def mentions(self, labels: tuple[str, ...], start: int, end: int) -> list:
+        """Entities with one of ``labels`` starting in [start, end), outside quote marks, the
+        dateline and instrument codes."""
+        return [e for e in _ents(self.doc) if e.label_ in labels and start <= e.start_char < end
+                and e.start_char >= self.floor and not self.inside_quote(e.start_char)
+                and not _RIC.fullmatch(e.text)]
+
+    def previous_sentence(self, before: int) -> tuple[int, int]:
+        """Bounds from the start of the sentence before the one holding ``before`` up to ``before``."""
+        if not len(self.doc):
+            return before, before
+        k = max(bisect.bisect_right(self.starts, max(before - 1, 0)) - 1, 0)
+        sent = self.doc[k].sent
+        first = self.doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
+        return max(first, self.floor), before
+
+    def main_organization(self, before: int) -> Speaker | None:
+        """The organisation named most often before ``before`` (the story's company), or None."""
+        counts: dict[str, int] = {}
+        for e in self.orgs:
+            if e.end_char <= before:
+                name = _clean_name(e.text)
+                counts[name] = counts.get(name, 0) + 1
+        if not counts:
+            return None
+        name = max(counts, key=lambda n: counts[n])
+        return Speaker(name, "organization", organization=name)
+
+    def last_person(self, before: int) -> Speaker | None:
+        """The last person named before ``before``, with the role and firm read there."""
+        found = [p for p in self.people if (p.end or 0) <= before]
+        return found[-1] if found else None
+
+
+def _organization(name: str, start: int | None, end: int | None) -> Speaker:
+    name = _clean_name(name)
+    return Speaker(name, "organization", start, end, organization=name)
+
+
+def _resolve_pronoun(sp: Speaker, named: list[Speaker], last: Speaker | None, article: Article,
+                     at: int) -> Speaker:
+    """Return the speaker a pronoun stands for, or ``sp`` unchanged; ``at`` is where the quote and its
+    attribution begin (the sentence before is read from there)."""
+    low = (sp.name or "").lower()
+    target = None
+    if low in PERSON_PRONOUNS:
+        subject = article.sentence_subject(at, tuple(NAME_LABELS))
+        if subject is not None:
+            target = article.profile(Speaker(_clean_name(subject.text), "person", subject.start_char, subject.end_char))
+            earlier = next((s for s in reversed(named) if s.kind == "person" and s.name == target.name), None)
+            if earlier is not None:
+                target = replace(target, role=target.role or earlier.role,
+                                 organization=target.organization or earlier.organization)
+        target = target or next((s for s in reversed(named) if s.kind == "person"), None)
+        target = target or article.last_person(sp.start or 0)
+    elif low in GROUP_PRONOUNS:
+        target = last if last is not None and last.kind != "pronoun-unresolved" else None
+    elif low in THING_PRONOUNS:
+        target = next((s for s in reversed(named) if s.kind == "organization"), None)
+        target = target or article.main_organization(sp.start or 0)
+    return replace(target, start=sp.start, end=sp.end) if target is not None else sp
+
+
+#: descriptions that fit any firm: they point to the subject or the story's company, not to
+#: whichever organisation the sentence before happened to name
+_GENERIC = {"company", "firm", "group"}
+
+
+def _resolve_anaphor(sp: Speaker, named: list[Speaker], article: Article, at: int) -> Speaker:
+    """Return the named organisation a definite description (``the company``) stands for, or ``sp``."""
+    kind = anaphor_nouns().get(sp.head or "")
+    if not sp.definite or kind is None or sp.organization:
+        return sp
+    quoted_orgs = [s for s in named if s.kind == "organization" and s.name]
+    target: Speaker | None = None
+    if kind == "org":
+        before = [e for e in article.orgs if e.end_char <= at]
+        holding = [e for e in before if sp.head in e.text.lower().split()]
+        if holding and holding[-1].end_char >= at - 600:
+            target = _organization(holding[-1].text, None, None)  # "the bank": Bank of China
+        subject = article.sentence_subject(at, ("ORG",))
+        if target is None and subject is not None:
+            target = _organization(subject.text, None, None)
+        if target is None and sp.head not in _GENERIC:
+            # "... concerns at Moody's Investors Service. The ratings agency said": the body just named
+            near = article.mentions(("ORG",), *article.previous_sentence(at))
+            if near:
+                target = _organization(near[-1].text, None, None)
+    if target is None and quoted_orgs:
+        target = quoted_orgs[-1]
+    if target is None and kind == "org":
+        target = article.main_organization(at)
+    if target is None:
+        return sp
+    return replace(target, start=sp.start, end=sp.end, role=None)
+
+
+def resolve(drafts: list, doc: Doc) -> list[Quote]:
+    """Resolve pronouns, bare surnames, descriptions and titles over the whole article, in reading
+    order; returns the finished quotes in text order."""
+    article = Article(doc)
+    named: list[Speaker] = []  # named speakers so far, latest last
+    unnamed: list[Speaker] = []  # "a spokeswoman for the Bologna police", for "the spokeswoman" later
+    last: Speaker | None = None
+    quotes: list[Quote] = []
+    for d in sorted(drafts, key=lambda d: (d.order, d.quote.start)):
+        sp = d.speaker
+        at = min(d.quote.start, sp.start if sp.start is not None else d.quote.start)
+        if sp.kind == "organization" and (any(s.kind == "person" and s.name == sp.name for s in named)
+                                          or sp.name in article.surnames):
+            sp = replace(sp, kind="person", organization=None)  # once a person, always a person
+        if sp.kind == "pronoun-unresolved":
+            sp = _resolve_pronoun(sp, named, last, article, at)
+        elif sp.kind == "unnamed" and sp.name:
+            resolved = _resolve_anaphor(sp, named, article, at)
+            if resolved is sp:
+                head_word = sp.name.split()[-1].lower()
+                earlier = next((s for s in reversed(unnamed) if s.name and s.name.split()[-1].lower() == head_word),
+                               None)
+                if earlier is not None:
+                    sp = replace(sp, role=sp.role or earlier.role, organization=sp.organization or earlier.organization)
+            else:
+                sp = resolved
+        if sp.kind == "person":
+            sp = _carry(article.profile(sp), named)
+            if sp.organization is None and sp.org_ref:
+                sp = replace(sp, organization=_firm_of(sp.org_ref, named, article, at))
+            if sp.organization is None and _corporate(sp.role):
+                # "Chief Executive Elon Musk" in a story about Tesla: the story's company
+                main = article.main_organization(at)
+                sp = replace(sp, organization=main.name) if main is not None else sp
+        if not d.inherits:
+            last = sp
+            if sp.kind in ("person", "organization"):
+                named.append(sp)
+        if sp.kind == "unnamed":
+            unnamed.append(sp)
+        quotes.append(replace(d.quote, speaker=sp.name, speaker_kind=sp.kind, role=sp.role,
+                              organization=sp.organization, speaker_start=sp.start, speaker_end=sp.end))
+    return sorted(quotes, key=lambda q: (q.start, q.end))
+
+
+_CORPORATE = word_lists("quotes")["corporate_role"]
+
+
+def _corporate(role: str | None) -> bool:
+    """Whether ``role`` is an office inside a company ("chief executive", "founder", "chairman")."""
+    words = (role or "").lower().replace("-", " ").split()
+    return bool(words) and (" ".join(words[-2:]) in _CORPORATE or words[-1] in _CORPORATE)
+
+
+def _firm_of(ref: str, named: list[Speaker], article: Article, at: int) -> str | None:
+    """The organisation ``its`` / ``their`` / ``the bank`` (the owner of a title) stands for."""
+    probe = Speaker(ref, "unnamed", head=ref, definite=True)
+    if ref in ("its", "their"):
+        probe = replace(probe, head="company")
+    found = _resolve_anaphor(probe, named, article, at)
+    return found.name if found is not probe else None
+
+
+def _carry(sp: Speaker, named: list[Speaker]) -> Speaker:
+    """Fill a person's role and firm from their earlier quotes (``Kenji Abe`` for a later ``Abe``)."""
+    surname = sp.name.split()[-1] if sp.name else None
+    for s in reversed(named):
+        longer = s.name is not None and sp.name is not None and len(sp.name.split()) < len(s.name.split())
+        if s.kind == "person" and longer and s.name.split()[-1] == surname:
+            return replace(s, start=sp.start, end=sp.end, role=sp.role or s.role,
+                           organization=sp.organization or s.organization)
+    same = next((s for s in reversed(named) if s.name == sp.name), None)
+    if same is not None:
+        return replace(sp, role=sp.role or same.role, organization=sp.organization or same.organization)
+    return sp
