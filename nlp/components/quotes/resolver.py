@@ -76,21 +76,36 @@ class Article:
         """``sp`` with its full name (a bare surname given in full earlier) and the role and firm of
         its first mention that gives them, where its own mention gives none."""
         name = sp.name or ""
-        same = [p for p in self.people if p.name == name]
-        if not same and len(name.split()) == 1:
+        if len(name.split()) == 1:
             full = {p.name for p in self.people if p.name and len(p.name.split()) > 1 and p.name.split()[-1] == name}
+            if not full:
+                found = self.first_full_mention(name)
+                if found is not None:
+                    self.people.append(found)
+                    full = {found.name}
             if len(full) == 1:
                 name = full.pop()
-                same = [p for p in self.people if p.name == name]
-        if not same:
-            surname = name.split()[-1] if name else None
-            same = [p for p in self.people if p.name == surname]  # "Roe" given a title before "Jane Roe"
+        surname = name.split()[-1] if name else None
+        same = [p for p in self.people if p.name == name or p.name == surname]
         titled = next((p for p in same if p.role), None)
         firm = (titled if titled is not None and titled.organization else
                 next((p for p in same if p.organization), None))
         role = sp.role or (titled.role if titled is not None else None)
         organization = sp.organization or (firm.organization if firm is not None else None)
         return replace(sp, name=name or sp.name, role=role, organization=organization)
+
+    def first_full_mention(self, surname: str) -> Speaker | None:
+        """The first ``<First> <surname>`` in the text that the tagger did not call a person
+        ("Chief Executive Elon Musk must ..."), read for a role and a firm; or None."""
+        for token in self.doc:
+            if (token.text == surname and token.i > 0 and token.idx >= self.floor
+                    and self.doc[token.i - 1].pos_ == "PROPN" and self.doc[token.i - 1].text[:1].isupper()
+                    and not self.inside_quote(token.idx)):
+                sp = speaker_from_head(self.doc, token, (token.sent.start_char, token.sent.end_char), None)
+                if sp.kind == "person" and sp.name and len(sp.name.split()) > 1 and sp.name.split()[-1] == surname:
+                    return sp
+                return None
+        return None
 
     def sentence_subject(self, before: int, labels: tuple[str, ...]):
         """The entity with one of ``labels`` that is the subject of the sentence holding offset

@@ -284,6 +284,8 @@ def _refine_kind(doc: Doc, head: Token, name: str, kind: str, apposition: str | 
         return "org"
     if kind == "name" and name.isupper() and len(name) > 1 and not_a_person:
         return "org"  # "according to IDC"
+    if kind == "name" and name not in surnames and head.lower_ not in role_words() and link_organization(name):
+        return "org"  # the master knows the company ("Citi said", "Virgin Media said")
     if kind == "name" and head.lower_ in role_words() and not_a_person:
         return "noun"  # "the Minister said"
     if apposition and kind == "name":
