@@ -75,7 +75,7 @@ _AFTER_ORG = word_lists("quotes")["after_org"]
 
 
 def _clean_name(name: str) -> str:
-    name = re.sub(r"^(the|The)\s+", "", name.strip(" ,;:"))
+    name = re.sub(r"^(the|The|But|And|Or)\s+", "", name.strip(" ,;:"))
     return re.sub(r"(’s|'s|’|')$", "", name).strip()
 
 
@@ -121,6 +121,12 @@ def _org_run(words: list[str]) -> str | None:
             return " ".join(run + [nxt])
         if nxt in role_words():
             return " ".join(run)  # "Daiwa Securities analyst"
+        following = [w.strip(",;:.").lower() for w in words[stopped_at + 1 : stopped_at + 3]]
+        if nxt in title_modifiers() and following[:1] and following[0] in role_words():
+            return " ".join(run)  # "J.P. Morgan global strategist"
+        kinds = organization_types() | organization_nouns()
+        if nxt.isalpha() and following[:1] and following[0] in kinds:
+            return " ".join(run + [nxt, following[0]])  # "the Emnid polling group"
         if nxt.replace("-", "").isalpha() and nxt not in _AFTER_ORG and nxt not in reporting_verbs()[0]:
             return None
     return " ".join(run)
@@ -164,6 +170,9 @@ def describe(descriptor: str, org_names: tuple[str, ...] = ()) -> tuple[str | No
     if descriptor.split()[:1] and descriptor.split()[0].lower() in {"who", "which", "that", "whose"}:
         return None, None  # a relative clause ("who rates UBS at accumulate") says no title
     roles = role_words()
+    # "Treasury trader at ING Investment Management": the firm after "at" is the employer
+    org_names = sorted(org_names, key=lambda n: not re.search(
+        r"\b(?:%s)\s+(?:the\s+)?%s" % ("|".join(ORG_PREPOSITIONS), re.escape(n)), descriptor))
     for name in org_names:
         pos = descriptor.find(name)
         if pos == -1 or all(w.lower() in roles | title_modifiers() for w in name.split()):
@@ -342,7 +351,7 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
     for a, b in (x for x in (before, after) if x):
         r, o = describe(doc_text(doc)[a:b], _org_names_in(doc, a, b))
         role = role or r
-        if o and o.split()[0] not in nationalities:  # "Cypriot President": a nationality, not a firm
+        if o and not all(w in nationalities for w in o.split()):  # "Cypriot President": a nationality, not a firm
             org = org or o
     if kind == "noun":
         # "a Marvell spokesman", "the Richmond police": a named modifier is the organization
