@@ -42,13 +42,19 @@ def _subject_of(cue: Token) -> Token | None:
     if cue.dep_ == "advcl" and cue.tag_ == "VBG":
         # "Anastasiades defended the deal (agreed with the EU), saying ...": the nearest named subject
         verb = cue.head
+        pronoun = None
         for _ in range(3):
             subj = next((t for t in verb.children if t.dep_ == "nsubj"), None)
-            if subj is not None and (subj.pos_ in ("PROPN", "PRON") or subj.lower_ in unnamed_speaker_nouns()):
+            if subj is not None and (subj.pos_ == "PROPN" or subj.lower_ in unnamed_speaker_nouns()):
                 return subj
+            if subj is not None and subj.pos_ == "PRON" and pronoun is None:
+                # "The Pentagon announced (that it had reached a deal), saying ...": a named
+                # subject higher up wins over the pronoun of the clause in between
+                pronoun = subj
             if verb.head is verb:
                 break
             verb = verb.head
+        return pronoun
     return None
 
 

@@ -186,6 +186,14 @@ def _resolve_pronoun(sp: Speaker, named: list[Speaker], last: Speaker | None, ar
     return replace(target, start=sp.start, end=sp.end) if target is not None else sp
 
 
+_NEWS_WORDS = word_lists("quotes")["news_name"]
+
+
+def _news_name(name: str | None) -> bool:
+    """Whether ``name`` is a news organisation's ("The Wall Street Journal", "Handelsblatt")."""
+    return any(w.lower() in _NEWS_WORDS for w in (name or "").replace("'s", "").split())
+
+
 #: descriptions that fit any firm: they point to the subject or the story's company, not to
 #: whichever organisation the sentence before happened to name
 _GENERIC = {"company", "firm", "group"}
@@ -194,8 +202,8 @@ _GENERIC = {"company", "firm", "group"}
 def _resolve_anaphor(sp: Speaker, named: list[Speaker], article: Article, at: int) -> Speaker:
     """Return the named organisation a definite description (``the company``) stands for, or ``sp``."""
     kind = anaphor_nouns().get(sp.head or "")
-    if not sp.definite or kind is None or sp.organization:
-        return sp
+    if not sp.definite or kind is None or (sp.organization and kind != "org"):
+        return sp  # "the maker of Post-It notes": an "of" phrase names no employer
     quoted_orgs = [s for s in named if s.kind == "organization" and s.name]
     target: Speaker | None = None
     if kind == "org":
@@ -211,6 +219,13 @@ def _resolve_anaphor(sp: Speaker, named: list[Speaker], article: Article, at: in
             near = article.mentions(("ORG",), *article.previous_sentence(at))
             if near:
                 target = _organization(near[-1].text, None, None)
+    if target is None and kind == "news":
+        # "The Wall Street Journal reported ... the paper said": the last news organisation named
+        outlets = [s for s in quoted_orgs if _news_name(s.name)]
+        outlets += [_organization(e.text, e.start_char, e.end_char) for e in article.orgs
+                    if e.end_char <= at and _news_name(e.text)]
+        if outlets:
+            target = max(outlets, key=lambda s: s.start or 0)
     if target is None and quoted_orgs:
         target = quoted_orgs[-1]
     if target is None and kind == "org":

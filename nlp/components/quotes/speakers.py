@@ -298,9 +298,12 @@ def _refine_kind(doc: Doc, head: Token, name: str, kind: str, apposition: str | 
     if kind == "name" and head.lower_ in role_words() and not_a_person:
         return "noun"  # "the Minister said"
     if apposition and kind == "name":
-        words = [w.strip(",") for w in apposition.lower().split()[:4]]
-        if any(w in organization_types() for w in words) and not any(w in role_words() for w in words):
-            if not_a_person or (name not in surnames and link_organization(name)):
+        words = [w.strip(",") for w in apposition.lower().split()[:5]]
+        cut = next((k for k, w in enumerate(words) if w in ORG_PREPOSITIONS or w in {"after", "in", "by"}), len(words))
+        relative = bool(words) and words[0] in {"who", "which", "that", "whose"}
+        if (any(w in organization_types() for w in words[:cut]) and not any(w in role_words() for w in words)
+                and not relative):
+            if not_a_person or name not in surnames:
                 # "Bild, an influential newspaper, said"; "Air Berlin, Germany's second-biggest
                 # airline, said" though tagged a person: the master knows the company
                 return "org"
@@ -428,7 +431,8 @@ def _document_source(token: Token) -> Token | None:
     """The named author of a document noun: "StarMine data", "the IMF's report", "a report by the
     GAO", "data by Jason Goepfert"; None when the phrase names none."""
     for c in token.lefts:
-        if c.dep_ in ("compound", "poss", "nmod") and c.ent_type_ in ORG_LABELS | NAME_LABELS and c.ent_type_ != "NORP":
+        named = c.ent_type_ in ORG_LABELS | NAME_LABELS and c.ent_type_ != "NORP"
+        if c.dep_ in ("compound", "poss", "nmod") and (named or (c.pos_ == "PROPN" and not c.ent_type_)):
             return _phrase_head(c)
     for prep in token.rights:
         if prep.dep_ == "prep" and prep.lower_ in {"by", "from", "of"}:
