@@ -214,14 +214,53 @@ def _direct_drafts(doc: Doc) -> list[_Draft]:
 def _content_span(doc: Doc, clause: Token, cue: Token) -> tuple[int, int] | None:
     """Return the character span of a content clause, without ``that`` and edge punctuation."""
     toks = [t for t in clause.subtree if t.i != cue.i]
-    while toks and (toks[0].dep_ == "mark" and toks[0].lower_ in {"that", "whether", "if"} or toks[0].is_punct):
+    # "said that X": the complementizer is the attribution's; "whether" and "if" are the content's
+    # ("asked whether X"), and an "If" inside the clause is its own ("If activated, the plan ...")
+    while toks and ((toks[0].dep_ == "mark" and toks[0].lower_ == "that") or toks[0].is_punct):
         toks = toks[1:]
+    gloss = next((t for t in toks if t.dep_ == "advcl" and t.tag_ == "VBG" and t.head is clause
+                  and t.i > 0 and doc[t.i - 1].text == ","), None)
+    if gloss is not None:
+        toks = [t for t in toks if t.i < gloss.i - 1]  # ", leading the government to ...": the reporter's gloss
+    more = _conjoined_clause(clause, cue, toks)
+    if more:
+        toks = toks + more  # "Lockheed said X and the battery checked out": the report goes on
     while toks and toks[-1].is_punct and toks[-1].text not in ('"', "”", "’", ")"):
         toks = toks[:-1]
     if not toks:
         return None
     s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    s = _after_time(doc_text(doc), s, e)
     return _trim(doc_text(doc), _skip_dateline(doc_text(doc), s, e), e)
+
+
+def _conjoined_clause(clause: Token, cue: Token, toks: list[Token]) -> list[Token]:
+    """The tokens of a full clause conjoined to the reporting verb right after its content
+    ("said X and the battery checked out ..."), which the parser hangs on the verb; [] otherwise."""
+    if not toks:
+        return []
+    end = toks[-1].i
+    for conj in cue.children:
+        if conj.dep_ != "conj" or conj.i <= end or _is_cue(conj) or conj.lower_ in reporting_verbs()[1]:
+            continue
+        if not any(c.dep_ in ("nsubj", "nsubjpass") and c.i > end for c in conj.children):
+            continue
+        between = [t for t in cue.doc[end + 1 : conj.i] if t.i not in {x.i for x in conj.subtree}]
+        if any(not (t.dep_ == "cc" or t.is_punct) for t in between):
+            continue
+        return [t for t in cue.doc[end + 1 : conj.right_edge.i + 1]]
+    return []
+
+
+_TIME_LEAD = re.compile(
+    r"(?:(?:late|early)\s+)?on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?\s*,?\s+")
+
+
+def _after_time(text: str, s: int, e: int) -> int:
+    """Skip a time the attribution carries before the content: "said on Monday it was ..."."""
+    m = _TIME_LEAD.match(text, s, e)
+    return m.end() if m else s
 
 
 _EXPECTING = word_lists("quotes")["expecting"]
