@@ -218,7 +218,7 @@ def _content_span(doc: Doc, clause: Token, cue: Token) -> tuple[int, int] | None
     # ("asked whether X"), and an "If" inside the clause is its own ("If activated, the plan ...")
     while toks and ((toks[0].dep_ == "mark" and toks[0].lower_ == "that") or toks[0].is_punct):
         toks = toks[1:]
-    gloss = next((t for t in toks if t.dep_ == "advcl" and t.tag_ == "VBG" and t.head is clause
+    gloss = next((t for t in toks if t.dep_ == "advcl" and t.tag_ == "VBG" and t.head.i == clause.i
                   and t.i > 0 and doc[t.i - 1].text == ","), None)
     if gloss is not None:
         toks = [t for t in toks if t.i < gloss.i - 1]  # ", leading the government to ...": the reporter's gloss

@@ -68,6 +68,9 @@ class Article:
                         sp = replace(sp, organization=_firm_of(sp.org_ref, [], self, sp.start or 0))
                     self.people.append(sp)
         self.surnames = {p.name.split()[-1] for p in self.people if p.name and len(p.name.split()) > 1}
+        # "Liveris said": the tagger's organisation that is a person's name is no firm
+        self.orgs = [e for e in self.orgs if _clean_name(e.text) not in self.surnames
+                     and not any(p.name == _clean_name(e.text) for p in self.people)]
 
     def inside_quote(self, i: int) -> bool:
         return any(a < i < b for a, b in self.quoted)
@@ -143,7 +146,7 @@ class Article:
         """The organisation named most often before ``before`` (the story's company), or None."""
         counts: dict[str, int] = {}
         for e in self.orgs:
-            if e.end_char <= before:
+            if e.end_char <= before and not _news_name(e.text):
                 name = _clean_name(e.text)
                 counts[name] = counts.get(name, 0) + 1
         if not counts:
@@ -207,18 +210,21 @@ def _resolve_anaphor(sp: Speaker, named: list[Speaker], article: Article, at: in
     quoted_orgs = [s for s in named if s.kind == "organization" and s.name]
     target: Speaker | None = None
     if kind == "org":
-        before = [e for e in article.orgs if e.end_char <= at]
+        firms = [e for e in article.orgs if not _news_name(e.text)]  # a data vendor is no "company"
+        before = [e for e in firms if e.end_char <= at]
         holding = [e for e in before if sp.head in e.text.lower().split()]
         if holding and holding[-1].end_char >= at - 600:
             target = _organization(holding[-1].text, None, None)  # "the bank": Bank of China
         subject = article.sentence_subject(at, ("ORG",))
-        if target is None and subject is not None:
+        if target is None and subject is not None and subject in firms:
             target = _organization(subject.text, None, None)
         if target is None and sp.head not in _GENERIC:
             # "... concerns at Moody's Investors Service. The ratings agency said": the body just named
-            near = article.mentions(("ORG",), *article.previous_sentence(at))
+            near = [e for e in article.mentions(("ORG",), *article.previous_sentence(at)) if e in firms]
             if near:
                 target = _organization(near[-1].text, None, None)
+        if target is None:
+            target = article.main_organization(at)
     if target is None and kind == "news":
         # "The Wall Street Journal reported ... the paper said": the last news organisation named
         outlets = [s for s in quoted_orgs if _news_name(s.name)]
@@ -233,6 +239,25 @@ def _resolve_anaphor(sp: Speaker, named: list[Speaker], article: Article, at: in
     if target is None:
         return sp
     return replace(target, start=sp.start, end=sp.end, role=None)
+
+
+_OFFICES = word_lists("quotes")["office"]
+
+
+def _resolve_office(sp: Speaker, named: list[Speaker], article: Article, at: int) -> Speaker:
+    """Return the person a definite office stands for ("Merkel said ... The German leader also
+    said": the subject of the sentence before), or ``sp``."""
+    if not sp.definite or sp.head not in _OFFICES:
+        return sp
+    subject = article.sentence_subject(at, tuple(NAME_LABELS))
+    if subject is None:
+        return sp
+    person = article.profile(Speaker(_clean_name(subject.text), "person", sp.start, sp.end))
+    earlier = next((s for s in reversed(named) if s.kind == "person" and s.name == person.name), None)
+    if earlier is not None:
+        person = replace(person, role=person.role or earlier.role,
+                         organization=person.organization or earlier.organization)
+    return replace(person, role=person.role or sp.role)
 
 
 def resolve(drafts: list, doc: Doc) -> list[Quote]:
@@ -253,6 +278,8 @@ def resolve(drafts: list, doc: Doc) -> list[Quote]:
             sp = _resolve_pronoun(sp, named, last, article, at)
         elif sp.kind == "unnamed" and sp.name:
             resolved = _resolve_anaphor(sp, named, article, at)
+            if resolved is sp:
+                resolved = _resolve_office(sp, named, article, at)
             if resolved is sp:
                 head_word = sp.name.split()[-1].lower()
                 earlier = next((s for s in reversed(unnamed) if s.name and s.name.split()[-1].lower() == head_word),

@@ -247,9 +247,14 @@ def _mention_span(head: Token) -> tuple[int, int, str]:
             if c.dep_ == "conj" and c.pos_ == "PROPN":
                 last = c
         return first.idx, last.idx + len(last.text), "name"
-    # common noun: keep numerals and adjectives ("one trader", "other analysts")
+    # common noun: keep numerals and adjectives ("one trader", "other analysts") and a prefix
+    # joined by a hyphen ("RBI-watchers")
     keep = [head]
-    for t in reversed(list(head.lefts)):
+    doc = head.doc
+    while (keep[0].i >= 2 and doc[keep[0].i - 1].text == "-" and not doc[keep[0].i - 1].whitespace_
+           and not doc[keep[0].i - 2].whitespace_):
+        keep.insert(0, doc[keep[0].i - 2])
+    for t in reversed([t for t in head.lefts if t.i < keep[0].i]):
         modifier = t.dep_ in ("nummod", "amod", "det", "compound")
         if modifier and t.lower_ not in ARTICLES and t.ent_type_ not in ORG_LABELS:
             if t.dep_ == "det" and t.lower_ not in {"one", "another", "some", "several", "many", "other", "most"}:
@@ -331,6 +336,16 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
         source = _document_source(head)
         if source is not None:
             head = source  # "the report by the Government Accountability Office said"
+    title_from = None
+    if head.pos_ == "PROPN":
+        # "said Sterne, Agee & Leach analyst Henry Coffey": the firm's name opens the phrase, the
+        # person after the role word is the speaker
+        later = [t for t in head.subtree if t.i > head.i and t.ent_type_ in NAME_LABELS and t.pos_ == "PROPN"
+                 and t.head.i != t.i and any(x.lower_ in role_words() and x.pos_ == "NOUN" and x.head.i == t.i
+                                             for x in t.lefts)]
+        if later and not any(t.is_sent_start for t in head.doc[head.i + 1 : later[0].i + 1]):
+            title_from = min(t.idx for t in head.subtree)
+            head = later[0]
     start, end, kind = _mention_span(head)
     name = doc_text(doc)[start:end]
     if kind == "pronoun":
@@ -345,6 +360,9 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
         name = doc_text(doc)[start:end]
         kind = "name"
     before, after = _descriptors(doc, head, (start, end), window, cue)
+    if title_from is not None:
+        before = (title_from, start)  # "Sterne, Agee & Leach analyst"
+        kind = "name"
     if title_token is not None and before is None:
         lefts = [t for t in title_token.subtree if t.i <= title_token.i and t.idx >= max(window[0], _dateline_end(doc))]
         before = (lefts[0].idx, title_token.idx + len(title_token.text)) if lefts else None
@@ -432,8 +450,9 @@ def _document_source(token: Token) -> Token | None:
     GAO", "data by Jason Goepfert"; None when the phrase names none."""
     for c in token.lefts:
         named = c.ent_type_ in ORG_LABELS | NAME_LABELS and c.ent_type_ != "NORP"
-        if c.dep_ in ("compound", "poss", "nmod") and (named or (c.pos_ == "PROPN" and not c.ent_type_)):
-            return _phrase_head(c)
+        untagged = c.pos_ == "PROPN" and c.ent_type_ in ("", "PRODUCT")  # "StarMine data"
+        if c.dep_ in ("compound", "poss", "nmod") and (named or untagged):
+            return c
     for prep in token.rights:
         if prep.dep_ == "prep" and prep.lower_ in {"by", "from", "of"}:
             for obj in prep.children:
