@@ -300,6 +300,8 @@ def resolve(drafts: list, doc: Doc) -> list[Quote]:
             last = sp
             if sp.kind in ("person", "organization"):
                 named.append(sp)
+        if sp.kind == "unnamed" and sp.organization is None and sp.org_ref:
+            sp = replace(sp, organization=_firm_of(sp.org_ref, named, article, at))
         if sp.kind == "unnamed":
             unnamed.append(sp)
         quotes.append(replace(d.quote, speaker=sp.name, speaker_kind=sp.kind, role=sp.role,

@@ -125,6 +125,8 @@ def _org_run(words: list[str]) -> str | None:
         if nxt in title_modifiers() and following[:1] and following[0] in role_words():
             return " ".join(run)  # "J.P. Morgan global strategist"
         kinds = organization_types() | organization_nouns()
+        if nxt in organization_types() and stopped_at + 1 < len(words) and _capitalized(words[stopped_at + 1]):
+            return _org_run(words[stopped_at + 1 :])  # "PMI compiler Markit": the firm is the name after
         if nxt.isalpha() and following[:1] and following[0] in kinds:
             return " ".join(run + [nxt, following[0]])  # "the Emnid polling group"
         if nxt.replace("-", "").isalpha() and nxt not in _AFTER_ORG and nxt not in reporting_verbs()[0]:
@@ -132,15 +134,18 @@ def _org_run(words: list[str]) -> str | None:
     return " ".join(run)
 
 
-def _role_phrase(words: list[str]) -> str | None:
-    """Return the job title in ``words`` (articles, possessives and places dropped), or None."""
+def _role_phrase(words: list[str], whole: bool = False) -> str | None:
+    """Return the job title in ``words`` (articles, possessives and places dropped), or None.
+
+    ``whole``: the firm is already known ("Standard Chartered's head of Hong Kong and China equity
+    research"), so an "of" phrase is part of the title, not the firm."""
     out: list[str] = []
     for i, w in enumerate(words):
         w = w.strip(",;:")
         if w.lower() in {"in", "based", "who", "which", "on", "said", "says"}:
             break
         nxt = words[i + 1] if i + 1 < len(words) else ""
-        if out and w.lower() in ORG_PREPOSITIONS and (
+        if out and w.lower() in ORG_PREPOSITIONS and not (whole and w.lower() == "of") and (
                 nxt.lower() in ARTICLES or _capitalized(nxt)
                 or any(x.lower() in organization_types() for x in words[i + 1 : i + 4])):
             break  # "president of the Washington think-tank": the title ends at the organization
@@ -181,7 +186,11 @@ def describe(descriptor: str, org_names: tuple[str, ...] = ()) -> tuple[str | No
         # the tagger may cut a name short ("RBC [Capital Market] analyst"): take capitalised neighbours
         while before and _capitalized(before[-1]) and before[-1].lower() not in roles | title_modifiers():
             name = before.pop() + " " + name
-        role = _role_phrase(before) or _role_phrase(after)
+        # ... or end it on a connector ("Society of Professional Engineering Employees in [Aerospace]")
+        while name.split()[-1].lower() in ORG_CONNECTORS | {"in"} and after and _capitalized(after[0]):
+            name = name + " " + after.pop(0)
+        possessive = bool(re.search(r"(’s|'s)$", name)) or descriptor[pos + len(name):].startswith(("'s", "’s"))
+        role = _role_phrase(before) or _role_phrase(after, whole=possessive and not before)
         return role, _clean_name(name) or None
     words = descriptor.split()
     while words and words[0].lower() in ARTICLES | {"who", "is", "was", "and"}:
@@ -369,8 +378,15 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
     kind = _refine_kind(doc, head, name, kind, doc_text(doc)[after[0] : after[1]] if after else None)
     role = org = None
     nationalities = {e.text for e in _ents(doc) if e.label_ == "NORP"}
+    places = {_clean_name(e.text) for e in _ents(doc) if e.label_ == "GPE"}
     for a, b in (x for x in (before, after) if x):
         r, o = describe(doc_text(doc)[a:b], _org_names_in(doc, a, b))
+        if o and o in places:
+            # "U.S. Attorney Preet Bharara", "investor Brian Gralnick of Pennsylvania": a place is
+            # part of the title or where the speaker is, not an employer
+            if r and doc_text(doc)[a:b].strip().startswith(o):
+                r = f"{o} {r}"
+            o = None
         role = role or r
         if o and not all(w in nationalities for w in o.split()):  # "Cypriot President": a nationality, not a firm
             org = org or o
@@ -378,14 +394,21 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
         # "a Marvell spokesman", "the Richmond police": a named modifier is the organization
         place_ok = head.lower_ in organization_nouns()
         mods = [t for t in head.lefts if t.dep_ in ("compound", "poss", "nmod")
-                and (t.ent_type_ == "ORG" or (place_ok and t.ent_type_ == "GPE"))]
+                and (t.ent_type_ == "ORG" or (place_ok and t.ent_type_ == "GPE"))
+                and doc_text(doc)[t.idx + len(t.text) : t.idx + len(t.text) + 1] != "-"]
         if mods and org is None:
             org = _clean_name(doc_text(doc)[mods[0].idx : mods[-1].idx + len(mods[-1].text)]) or None
             if org and place_ok:
                 org = f"{org} {head.lower_}"
         if role is None and head.lower_ in role_words():
             role = name if head.pos_ == "PROPN" else head.lower_
-        return Speaker(name, "unnamed", start, end, role, org, head=head.lower_, definite=_definite(head))
+        org_ref = None
+        if org is None and head.lower_ in role_words():
+            # "the union spokeswoman", "a company spokesman": the firm is the one the noun points to
+            kinds = [t for t in head.lefts if t.dep_ == "compound" and t.pos_ == "NOUN" and t.lower_ in organization_types()]
+            org_ref = kinds[-1].lower_ if kinds else _possessor(head)
+        return Speaker(name, "unnamed", start, end, role, org, head=head.lower_, definite=_definite(head),
+                       org_ref=org_ref)
     role = role or (" ".join(title) if title else None)
     if kind == "org" and role is None:
         return Speaker(name, "organization", start, end, None, _clean_name(name))
