@@ -157,7 +157,7 @@ def _role_phrase(words: list[str], whole: bool = False) -> str | None:
     while out and out[-1].lower() in ORG_PREPOSITIONS + ("the",):
         out = out[:-1]
     roles = role_words()
-    if not out or len(out) > 6 or not any(w.lower() in roles for w in out):
+    if not out or len(out) > (10 if whole else 6) or not any(w.lower() in roles for w in out):
         return None
     return " ".join(out)
 
@@ -182,6 +182,10 @@ def describe(descriptor: str, org_names: tuple[str, ...] = ()) -> tuple[str | No
         pos = descriptor.find(name)
         if pos == -1 or all(w.lower() in roles | title_modifiers() for w in name.split()):
             continue
+        rest = descriptor[pos + len(name) :].split()
+        if len(rest) > 1 and rest[0].lower() in organization_types() and any(
+                descriptor.find(n, pos + len(name)) > 0 for n in org_names if n != name):
+            continue  # "PMI compiler Markit": the name after the kind of firm is the firm
         before, after = descriptor[:pos].split(), descriptor[pos + len(name) :].split()
         # the tagger may cut a name short ("RBC [Capital Market] analyst"): take capitalised neighbours
         while before and _capitalized(before[-1]) and before[-1].lower() not in roles | title_modifiers():
@@ -381,10 +385,13 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
     places = {_clean_name(e.text) for e in _ents(doc) if e.label_ == "GPE"}
     for a, b in (x for x in (before, after) if x):
         r, o = describe(doc_text(doc)[a:b], _org_names_in(doc, a, b))
-        if o and o in places:
+        descriptor = doc_text(doc)[a:b].strip()
+        named_kind = re.search(r"\b(%s)\s+%s" % ("|".join(map(re.escape, organization_types())), re.escape(o or "")),
+                               descriptor.lower()) if o else None
+        if o and o in places and not named_kind:
             # "U.S. Attorney Preet Bharara", "investor Brian Gralnick of Pennsylvania": a place is
             # part of the title or where the speaker is, not an employer
-            if r and doc_text(doc)[a:b].strip().startswith(o):
+            if r and descriptor.startswith(o):
                 r = f"{o} {r}"
             o = None
         role = role or r
