@@ -183,9 +183,10 @@ def describe(descriptor: str, org_names: tuple[str, ...] = ()) -> tuple[str | No
         if pos == -1 or all(w.lower() in roles | title_modifiers() for w in name.split()):
             continue
         rest = descriptor[pos + len(name) :].split()
-        if len(rest) > 1 and rest[0].lower() in organization_types() and any(
-                descriptor.find(n, pos + len(name)) > 0 for n in org_names if n != name):
-            continue  # "PMI compiler Markit": the name after the kind of firm is the firm
+        if len(rest) > 1 and rest[0].lower() in organization_types() and _capitalized(rest[1]):
+            later = _org_run(rest[1:])  # "PMI compiler Markit": the name after the kind of firm is the firm
+            if later:
+                return _role_phrase(descriptor[:pos].split()), later
         before, after = descriptor[:pos].split(), descriptor[pos + len(name) :].split()
         # the tagger may cut a name short ("RBC [Capital Market] analyst"): take capitalised neighbours
         while before and _capitalized(before[-1]) and before[-1].lower() not in roles | title_modifiers():
@@ -386,7 +387,7 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
     for a, b in (x for x in (before, after) if x):
         r, o = describe(doc_text(doc)[a:b], _org_names_in(doc, a, b))
         descriptor = doc_text(doc)[a:b].strip()
-        named_kind = re.search(r"\b(%s)\s+%s" % ("|".join(map(re.escape, organization_types())), re.escape(o or "")),
+        named_kind = re.search(r"\b(%s)\s+%s" % ("|".join(map(re.escape, organization_types())), re.escape((o or "").lower())),
                                descriptor.lower()) if o else None
         if o and o in places and not named_kind:
             # "U.S. Attorney Preet Bharara", "investor Brian Gralnick of Pennsylvania": a place is
