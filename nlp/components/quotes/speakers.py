@@ -396,7 +396,11 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
                 r = f"{o} {r}"
             o = None
         role = role or r
-        if o and not all(w in nationalities for w in o.split()):  # "Cypriot President": a nationality, not a firm
+        if o and all(w in nationalities for w in o.split()):
+            # "Cypriot President": a nationality, not a firm; a minister's is the government
+            if r and any(w in _GOVERNMENT_OFFICES for w in r.lower().split()):
+                org = org or f"{o} government"
+        elif o:
             org = org or o
     if kind == "noun":
         # "a Marvell spokesman", "the Richmond police": a named modifier is the organization
@@ -452,6 +456,7 @@ def _phrase_head(token: Token) -> Token:
 
 
 _POSSESSIVE_PRONOUNS = {"its", "their"}
+_GOVERNMENT_OFFICES = word_lists("quotes")["government_office"]
 
 
 def _possessor(token: Token) -> str | None:
