@@ -56,9 +56,28 @@ class Article:
         self.text = doc_text(doc)
         self.floor = _dateline_end(doc)
         self.starts = [t.idx for t in doc]
+        first_break = self.text.find("\n", self.floor + 1)
+        self.lead_end = first_break if first_break > 0 else len(self.text)  # the first paragraph
         self.quoted = [(s.open, s.after) for s in find_quoted_spans(self.text)]
         ents = [e for e in _ents(doc) if e.start_char >= self.floor and not self.inside_quote(e.start_char)]
         self.orgs = [e for e in ents if e.label_ == "ORG" and len(e.text) > 1 and not _RIC.fullmatch(e.text)]
+        # the companies the instrument linker found, where the tagger saw no organisation
+        linked = (doc._.instruments or []) if Doc.has_extension("instruments") else []
+        taken = [(e.start_char, e.end_char) for e in self.orgs]
+        self.companies = []
+        for m in linked:
+            if m.kind != "equity" or m.how not in ("name", "alias", "ric") or m.start < self.floor - 40:
+                continue
+            start, end, text = m.start, m.end, m.text
+            if m.how == "ric" and _RIC.fullmatch(m.text):  # "Ryanair ( RYA.I )": the name before the code
+                left = max(0, m.start - 60)
+                before = re.search(r"([A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*)*)\s*\(\s*$", self.text[left : m.start])
+                if before is None:
+                    continue
+                start, end, text = left + before.start(1), left + before.end(1), before.group(1)
+            if any(a < end + 4 and start < b for a, b in taken) or any(c[0] == start for c in self.companies):
+                continue
+            self.companies.append((start, end, text))
         self.people: list[Speaker] = []
         for e in ents:
             if e.label_ in NAME_LABELS:
@@ -123,7 +142,8 @@ class Article:
                 continue
             found = [e for e in self.mentions(labels, s.start_char, limit) if e.root.dep_ in ("nsubj", "nsubjpass")]
             if found:
-                return found[-1]
+                # the main clause's subject ("Ryanair may appeal if its bid for Aer Lingus fails")
+                return min(found, key=lambda e: (sum(1 for _ in e.root.ancestors), e.start))
         return None
 
     def mentions(self, labels: tuple[str, ...], start: int, end: int) -> list:
@@ -145,13 +165,16 @@ class Article:
     def main_organization(self, before: int) -> Speaker | None:
         """The organisation named most often before ``before`` (the story's company), or None."""
         counts: dict[str, int] = {}
-        for e in self.orgs:
-            if e.end_char <= before and not _news_name(e.text):
-                name = _clean_name(e.text)
+        first: dict[str, int] = {}
+        names = [(e.end_char, e.text) for e in self.orgs] + [(end, text) for _, end, text in self.companies]
+        for end, text in sorted(names):
+            if end <= before and not _news_name(text):
+                name = _clean_name(text)
                 counts[name] = counts.get(name, 0) + 1
+                first.setdefault(name, end)
         if not counts:
             return None
-        name = max(counts, key=lambda n: counts[n])
+        name = max(counts, key=lambda n: (counts[n], -first[n]))  # a tie: the one named first
         return Speaker(name, "organization", organization=name)
 
     def last_person(self, before: int) -> Speaker | None:
@@ -242,6 +265,7 @@ def _resolve_anaphor(sp: Speaker, named: list[Speaker], article: Article, at: in
 
 
 _OFFICES = word_lists("quotes")["office"]
+_HEADS = {"executive", "head", "chief", "founder", "director", "officer"}
 
 
 def _resolve_office(sp: Speaker, named: list[Speaker], article: Article, at: int) -> Speaker:
@@ -267,6 +291,7 @@ def resolve(drafts: list, doc: Doc) -> list[Quote]:
     named: list[Speaker] = []  # named speakers so far, latest last
     unnamed: list[Speaker] = []  # "a spokeswoman for the Bologna police", for "the spokeswoman" later
     last: Speaker | None = None
+    lead_title: Speaker | None = None  # "its chief executive said" in the lead, named later
     quotes: list[Quote] = []
     for d in sorted(drafts, key=lambda d: (d.order, d.quote.start)):
         sp = d.speaker
@@ -290,8 +315,13 @@ def resolve(drafts: list, doc: Doc) -> list[Quote]:
                 sp = resolved
         if sp.kind == "person":
             sp = _carry(article.profile(sp), named)
+            if sp.role is None and sp.organization is None and lead_title is not None and not any(
+                    s.kind == "person" for s in named):
+                # "... its chief executive said on Friday. 'Quote,' Michael O'Leary said": the lead's
+                # title belongs to the first person the story names
+                sp = replace(sp, role=lead_title.role, organization=lead_title.organization)
             if sp.organization is None and sp.org_ref:
-                sp = replace(sp, organization=_firm_of(sp.org_ref, named, article, at))
+                sp = replace(sp, organization=_firm_of(sp.org_ref, named, article, _mention_at(sp, at)))
             if sp.organization is None and _corporate(sp.role):
                 # "Chief Executive Elon Musk" in a story about Tesla: the story's company
                 main = article.main_organization(at)
@@ -301,9 +331,12 @@ def resolve(drafts: list, doc: Doc) -> list[Quote]:
             if sp.kind in ("person", "organization"):
                 named.append(sp)
         if sp.kind == "unnamed" and sp.organization is None and sp.org_ref:
-            sp = replace(sp, organization=_firm_of(sp.org_ref, named, article, at))
+            sp = replace(sp, organization=_firm_of(sp.org_ref, named, article, _mention_at(sp, at)))
         if sp.kind == "unnamed":
             unnamed.append(sp)
+            if (lead_title is None and sp.role and (sp.definite or sp.org_ref) and sp.head in _OFFICES | _HEADS
+                    and (sp.start or 0) < article.lead_end):
+                lead_title = sp
         quotes.append(replace(d.quote, speaker=sp.name, speaker_kind=sp.kind, role=sp.role,
                               organization=sp.organization, speaker_start=sp.start, speaker_end=sp.end))
     return sorted(quotes, key=lambda q: (q.start, q.end))
@@ -318,10 +351,22 @@ def _corporate(role: str | None) -> bool:
     return bool(words) and (" ".join(words[-2:]) in _CORPORATE or words[-1] in _CORPORATE)
 
 
+def _mention_at(sp: Speaker, at: int) -> int:
+    """Where a title's "its" is read from: the speaker's own mention ("Ryanair may appeal, its chief
+    executive said": the subject before it), else the quote."""
+    return sp.start if sp.start is not None else at
+
+
 def _firm_of(ref: str, named: list[Speaker], article: Article, at: int) -> str | None:
     """The organisation ``its`` / ``their`` / ``the bank`` (the owner of a title) stands for."""
     probe = Speaker(ref, "unnamed", head=ref, definite=True)
     if ref in ("its", "their"):
+        main = article.main_organization(at)
+        start, _ = article.previous_sentence(at)
+        sentence = [t for _, end, t in article.companies if start <= end <= at]
+        sentence += [e.text for e in article.orgs if start <= e.end_char <= at]
+        if main is not None and main.name in {_clean_name(t) for t in sentence}:
+            return main.name  # "Ryanair may appeal ..., its chief executive said": the story's company
         probe = replace(probe, head="company")
     found = _resolve_anaphor(probe, named, article, at)
     return found.name if found is not probe else None

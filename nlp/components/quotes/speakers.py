@@ -367,7 +367,7 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
     start, name = _drop_heading(doc, start, end, name)
     title = []
     words = name.split()
-    while len(words) > 1 and words[0].lower() in role_words() | title_modifiers():
+    while kind != "noun" and len(words) > 1 and words[0].lower() in role_words() | title_modifiers():
         title.append(words.pop(0))  # the tagger put the title inside the name: "CFO Gerspach"
     if title:
         start = doc_text(doc).index(words[0], start)
@@ -413,7 +413,13 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
             if org and place_ok:
                 org = f"{org} {head.lower_}"
         if role is None and head.lower_ in role_words():
-            role = name if head.pos_ == "PROPN" else head.lower_
+            if head.pos_ == "PROPN":
+                role = name
+            else:  # "its chief executive": the title words before the noun belong to the role
+                k = head.i
+                while k > 0 and doc[k - 1].lower_ in role_words() | title_modifiers() and doc[k - 1].idx >= start:
+                    k -= 1
+                role = doc_text(doc)[doc[k].idx : head.idx + len(head.text)].lower()
         org_ref = None
         if org is None and head.lower_ in role_words():
             # "the union spokeswoman", "a company spokesman": the firm is the one the noun points to
@@ -470,6 +476,11 @@ def _possessor(token: Token) -> str | None:
                 return c.lower_
             if c.pos_ == "NOUN" and any(d.dep_ == "det" and d.lower_ == "the" for d in c.lefts):
                 return c.lower_
+    for prep in token.rights:  # "the head of its investment bank"
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and any(c.dep_ == "poss" and c.lower_ in _POSSESSIVE_PRONOUNS for c in obj.lefts):
+                    return next(c.lower_ for c in obj.lefts if c.dep_ == "poss")
     return None
 
 
