@@ -35,7 +35,7 @@ from nlp.components import register_extensions
 from nlp.components.quotes.attribution import _direct_drafts, _indirect_drafts
 from nlp.components.quotes.resolver import resolve
 from nlp.components.quotes.marks import find_quoted_spans
-from nlp.components.quotes.speakers import _ENTS_KEY, describe, link_organization
+from nlp.components.quotes.speakers import _CACHE_KEY, _ENTS_KEY, describe, link_organization
 from nlp.types import Quote
 
 __all__ = ["QuoteExtractor", "describe", "extract_quotes", "find_quoted_spans", "link_organization",
@@ -54,6 +54,7 @@ def extract_quotes(doc: Doc, link: bool = True) -> list[Quote]:
         return _extract(doc, link)
     finally:
         doc.user_data.pop(_ENTS_KEY, None)
+        doc.user_data.pop(_CACHE_KEY, None)
 
 
 def _extract(doc: Doc, link: bool) -> list[Quote]:

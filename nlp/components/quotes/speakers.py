@@ -43,6 +43,17 @@ def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
 _ENTS_KEY = "newslink_quotes_ents"
 
 
+_CACHE_KEY = "newslink_quotes_cache"
+
+
+def _per_doc(doc: Doc, name: str, compute):
+    """``compute(doc)``, kept for the length of one extraction (``extract_quotes`` drops it)."""
+    cache = doc.user_data.setdefault(_CACHE_KEY, {})
+    if name not in cache:
+        cache[name] = compute(doc)
+    return cache[name]
+
+
 def _ents(doc: Doc) -> tuple:
     """The doc's entities, read once per extraction (``doc.ents`` walks every token)."""
     ents = doc.user_data.get(_ENTS_KEY)
@@ -162,6 +173,22 @@ def _role_phrase(words: list[str], whole: bool = False) -> str | None:
     return " ".join(out)
 
 
+def _after_word(text: str, name: str, words: set[str]) -> bool:
+    """Whether ``name`` occurs in ``text`` right after one of ``words`` (a "the" between allowed)."""
+    pos = text.find(name)
+    if pos <= 0:
+        return False
+    before = text[:pos].lower().split()
+    if before and before[-1] == "the":
+        before = before[:-1]
+    return bool(before) and before[-1] in words
+
+
+def _after_kind_of_firm(descriptor: str, name: str) -> bool:
+    """Whether ``name`` follows a kind of firm in ``descriptor`` ("think tank Bruegel")."""
+    return _after_word(descriptor, name, set(organization_types()))
+
+
 def describe(descriptor: str, org_names: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
     """Return (role, organization) read from a speaker descriptor; either may be None.
 
@@ -176,8 +203,7 @@ def describe(descriptor: str, org_names: tuple[str, ...] = ()) -> tuple[str | No
         return None, None  # a relative clause ("who rates UBS at accumulate") says no title
     roles = role_words()
     # "Treasury trader at ING Investment Management": the firm after "at" is the employer
-    org_names = sorted(org_names, key=lambda n: not re.search(
-        r"\b(?:%s)\s+(?:the\s+)?%s" % ("|".join(ORG_PREPOSITIONS), re.escape(n)), descriptor))
+    org_names = sorted(org_names, key=lambda n: not _after_word(descriptor, n, set(ORG_PREPOSITIONS)))
     for name in org_names:
         pos = descriptor.find(name)
         if pos == -1 or all(w.lower() in roles | title_modifiers() for w in name.split()):
@@ -228,11 +254,12 @@ def describe(descriptor: str, org_names: tuple[str, ...] = ()) -> tuple[str | No
 
 def _person_surnames(doc: Doc) -> frozenset[str]:
     """Return the last words of multi-word PERSON names in ``doc`` (``Lagarde`` of ``Christine Lagarde``)."""
-    return frozenset(e[-1].text for e in _ents(doc) if e.label_ in NAME_LABELS and len(e) > 1)
+    return _per_doc(doc, "surnames", lambda d: frozenset(
+        e[-1].text for e in _ents(d) if e.label_ in NAME_LABELS and len(e) > 1))
 
 
 def _org_words(doc: Doc) -> frozenset[str]:
-    return frozenset(t.text for e in _ents(doc) if e.label_ == "ORG" for t in e)
+    return _per_doc(doc, "org_words", lambda d: frozenset(t.text for e in _ents(d) if e.label_ == "ORG" for t in e))
 
 
 def _mention_span(head: Token) -> tuple[int, int, str]:
@@ -286,7 +313,7 @@ def _org_names_in(doc: Doc, start: int, end: int) -> tuple[str, ...]:
 
 
 def _dateline_end(doc: Doc) -> int:
-    return _skip_dateline(doc_text(doc), 0, min(len(doc_text(doc)), 120))
+    return _per_doc(doc, "dateline_end", lambda d: _skip_dateline(doc_text(d), 0, min(len(doc_text(d)), 120)))
 
 
 def _descriptors(doc: Doc, head: Token, mention: tuple[int, int], window: tuple[int, int],
@@ -382,13 +409,12 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
         before = (lefts[0].idx, title_token.idx + len(title_token.text)) if lefts else None
     kind = _refine_kind(doc, head, name, kind, doc_text(doc)[after[0] : after[1]] if after else None)
     role = org = None
-    nationalities = {e.text for e in _ents(doc) if e.label_ == "NORP"}
-    places = {_clean_name(e.text) for e in _ents(doc) if e.label_ == "GPE"}
+    nationalities = _per_doc(doc, "nationalities", lambda d: {e.text for e in _ents(d) if e.label_ == "NORP"})
+    places = _per_doc(doc, "places", lambda d: {_clean_name(e.text) for e in _ents(d) if e.label_ == "GPE"})
     for a, b in (x for x in (before, after) if x):
         r, o = describe(doc_text(doc)[a:b], _org_names_in(doc, a, b))
         descriptor = doc_text(doc)[a:b].strip()
-        named_kind = re.search(r"\b(%s)\s+%s" % ("|".join(map(re.escape, organization_types())), re.escape((o or "").lower())),
-                               descriptor.lower()) if o else None
+        named_kind = bool(o) and _after_kind_of_firm(descriptor, o)
         if o and o in places and not named_kind:
             # "U.S. Attorney Preet Bharara", "investor Brian Gralnick of Pennsylvania": a place is
             # part of the title or where the speaker is, not an employer
@@ -538,6 +564,7 @@ def _instrument_master():
     return InstrumentMaster.load()
 
 
+@functools.lru_cache(maxsize=4096)
 def link_organization(name: str | None) -> str | None:
     """Return the symbol of the instrument ``name`` names in the master, or None."""
     if not name:
