@@ -80,9 +80,12 @@ class Article:
             self.companies.append((start, end, text))
         self.people: list[Speaker] = []
         for e in ents:
-            if e.label_ in NAME_LABELS:
+            # a person, or a "firm" with a job title in apposition: the tagger's mistake for a
+            # person ("Klaus-Peter Schoeppner, head of the Emnid polling group")
+            titled_org = e.label_ == "ORG" and self.text[e.end_char : e.end_char + 2].startswith(",")
+            if e.label_ in NAME_LABELS or titled_org:
                 sp = speaker_from_head(doc, e.root, (e.sent.start_char, e.sent.end_char), None)
-                if sp.kind == "person" and sp.name:
+                if sp.kind == "person" and sp.name and (e.label_ in NAME_LABELS or sp.role):
                     if sp.organization is None and sp.org_ref:  # "its new president, David Marcus"
                         sp = replace(sp, organization=_firm_of(sp.org_ref, [], self, sp.start or 0))
                     self.people.append(sp)

@@ -1,0 +1,233 @@
+"""The speaker resolver (nlp/components/quotes/resolver.py) and the indirect-content bounds, on
+small passages parsed by the installed model; and the fixed matching rules of
+bench/quotes_rescore.py, which score the labelled quotes sample after a change."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from nlp.components.quotes import extract_quotes
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def quotes_of():
+    from nlp.pipeline import load_language
+
+    lang, _ = load_language()
+
+    def run(text: str):
+        return extract_quotes(lang(text), link=False)
+
+    return run
+
+
+def one(quotes, piece: str):
+    found = [q for q in quotes if piece in q.text]
+    assert found, f"no quote holding {piece!r} in {[q.text for q in quotes]}"
+    return found[0]
+
+
+# ---------------------------------------------------------------- people: every mention counts
+
+
+@pytest.mark.model
+def test_role_and_firm_of_an_earlier_mention_carry_to_a_later_quote(quotes_of):
+    quotes = quotes_of(
+        "Klaus-Peter Schoeppner, head of the Emnid polling group, met reporters in Berlin on Friday.\n"
+        '"This will only get bigger as the money runs out," Schoeppner said.')
+    q = one(quotes, "only get bigger")
+    assert (q.speaker, q.role, q.organization) == ("Klaus-Peter Schoeppner", "head", "Emnid polling group")
+
+
+@pytest.mark.model
+def test_a_title_before_the_name_is_carried_to_the_surname(quotes_of):
+    quotes = quotes_of(
+        "BERLIN (Reuters) - Chancellor Angela Merkel met business leaders on Tuesday.\n"
+        '"We need to take a deep breath to overcome this crisis," Merkel said.')
+    q = one(quotes, "deep breath")
+    assert (q.speaker, q.role) == ("Angela Merkel", "Chancellor")
+
+
+@pytest.mark.model
+def test_its_new_president_works_for_the_company_the_sentence_names(quotes_of):
+    quotes = quotes_of(
+        "PayPal is cutting jobs as part of a major reorganization by its new president, David Marcus.\n"
+        '"You have a lot of duplication of roles," said Marcus.')
+    q = one(quotes, "duplication")
+    assert (q.speaker, q.role, q.organization) == ("David Marcus", "new president", "PayPal")
+
+
+@pytest.mark.model
+def test_the_banks_president_is_the_named_person_of_the_named_bank(quotes_of):
+    quotes = quotes_of(
+        "Bank of China said loans to steel makers were less than 4 percent of its book.\n"
+        '"We are looking to cut our exposure," the bank\'s president Li Lihui said.')
+    q = one(quotes, "cut our exposure")
+    assert (q.speaker, q.speaker_kind, q.organization) == ("Li Lihui", "person", "Bank of China")
+
+
+@pytest.mark.model
+def test_a_firm_after_a_kind_of_firm_is_the_employer_and_a_place_is_not(quotes_of):
+    q = one(quotes_of('"The ECB will suffer," said Guntram Wolff, an economist with think tank Bruegel.'),
+            "ECB will suffer")
+    assert (q.role, q.organization) == ("economist", "Bruegel")
+    q = one(quotes_of("U.S. Attorney Preet Bharara said the engineers stole trade secrets from the carmaker."),
+            "stole trade secrets")
+    assert (q.speaker, q.role, q.organization) == ("Preet Bharara", "U.S. Attorney", None)
+
+
+@pytest.mark.model
+def test_the_analyst_after_his_firms_name_is_the_speaker(quotes_of):
+    q = one(quotes_of('"None of the major banks have a hall pass," said Sterne, Agee & Leach analyst Henry Coffey.'),
+            "hall pass")
+    assert (q.speaker, q.role, q.organization) == ("Henry Coffey", "analyst", "Sterne, Agee & Leach")
+
+
+# ---------------------------------------------------------------- pronouns and descriptions
+
+
+@pytest.mark.model
+def test_he_is_the_subject_of_the_sentence_before_not_the_last_quoted_person(quotes_of):
+    quotes = quotes_of(
+        '"Facebook has not complied," said Ian Maude, an analyst at Enders Analysis.\n'
+        "Gary Davies, Ireland's deputy data protection commissioner, denied that regulation was lax. "
+        '"We have handled this in a highly professional way," he told Reuters.')
+    assert one(quotes, "highly professional").speaker == "Gary Davies"
+    assert one(quotes, "not complied").speaker == "Ian Maude"
+
+
+@pytest.mark.model
+def test_the_company_and_it_point_back_to_the_named_firm(quotes_of):
+    quotes = quotes_of(
+        "FRANKFURT (Reuters) - Air Berlin, Germany's second-biggest airline, said on Tuesday its new"
+        " program would seek annual savings of 400 million euros. It also said it would expand long-haul"
+        " services from Berlin.")
+    for piece in ("annual savings", "long-haul"):
+        q = one(quotes, piece)
+        assert (q.speaker, q.speaker_kind) == ("Air Berlin", "organization"), piece
+
+
+@pytest.mark.model
+def test_a_definite_description_resolves_an_indefinite_one_does_not(quotes_of):
+    quotes = quotes_of(
+        "Anglo American Platinum said on Wednesday it had extended a deadline for striking workers.\n"
+        "The world's top producer of the precious metal said it would not raise its wage offer this year.\n"
+        "A German daily said Volkswagen had cut its internal sales target for Western Europe.")
+    assert one(quotes, "raise its wage offer").speaker == "Anglo American Platinum"
+    q = one(quotes, "internal sales target")
+    assert (q.speaker, q.speaker_kind) == ("daily", "unnamed")
+
+
+@pytest.mark.model
+def test_a_document_speaks_for_its_author(quotes_of):
+    quotes = quotes_of(
+        "The report by the Government Accountability Office said the Navy should study the costs of a"
+        " second carrier. It said there was a risk to the reliability of key systems.")
+    assert one(quotes, "should study").speaker == "Government Accountability Office"
+    assert one(quotes, "reliability of key systems").speaker == "Government Accountability Office"
+    q = one(quotes_of('The rest of the analysts covering Apple have "buy" ratings on its stock, according to'
+                      " StarMine data."), "buy")
+    assert q.speaker == "StarMine"
+
+
+@pytest.mark.model
+def test_the_paper_is_the_news_organisation_named_before(quotes_of):
+    quotes = quotes_of(
+        "NEW YORK (Reuters) - The New York Stock Exchange is readying plans to operate without human"
+        " traders, The Wall Street Journal reported.\n"
+        "If activated, the plan would be the first time the exchange relied on computers alone, the paper said.")
+    q = one(quotes, "relied on computers")
+    assert q.speaker == "Wall Street Journal"
+    assert q.text.startswith("If activated")  # the content's own "If" stays
+
+
+@pytest.mark.model
+def test_a_subheading_glued_to_a_name_is_dropped(quotes_of):
+    quotes = quotes_of(
+        "Martin Harvey, a fund manager at Threadneedle Investments, expects spreads to narrow.\n"
+        "HIGH EXPECTATIONS Harvey said the promise of ECB intervention had prompted his fund to buy"
+        " Spanish bonds.")
+    q = one(quotes, "promise of ECB intervention")
+    assert (q.speaker, q.speaker_kind, q.organization) == ("Martin Harvey", "person", "Threadneedle Investments")
+
+
+# ---------------------------------------------------------------- indirect content bounds
+
+
+@pytest.mark.model
+def test_indirect_content_drops_the_attributions_time_keeps_whether_and_a_conjoined_clause(quotes_of):
+    q = one(quotes_of("Codacons said on Monday it was seeking a court order to block state aid to the bank."),
+            "court order")
+    assert q.text == "it was seeking a court order to block state aid to the bank"
+    q = one(quotes_of("He said whether investors recognized that value at any given time was out of his hands."),
+            "recognized")
+    assert q.text.startswith("whether investors")
+    q = one(quotes_of("Lockheed said the power system was not using the battery at the time of the incident and"
+                      " the battery checked out as fully functional during a review."), "power system")
+    assert q.text.endswith("during a review")
+
+
+@pytest.mark.model
+def test_a_trailing_gloss_is_the_reporters(quotes_of):
+    q = one(quotes_of('Parisot said such an operation would be an "expropriation", leading the government to'
+                      " accuse her of overlooking flaws."), "operation")
+    assert q.text == 'such an operation would be an "expropriation"'
+
+
+# ---------------------------------------------------------------- the scorer's fixed rules (no model)
+
+
+def _rescore():
+    spec = importlib.util.spec_from_file_location("quotes_rescore", ROOT / "bench" / "quotes_rescore.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("new, gold, same", [
+    ("Schoeppner", "Klaus-Peter Schoeppner", True),
+    ("JPMorgan", "JPMorgan Chase", True),
+    ("IMF", "International Monetary Fund", True),
+    ("Citigroup", "Citigroup Inc", True),
+    ("The Wall Street Journal", "Wall Street Journal", True),
+    ("Several RBI-watchers", "several RBI-watchers", True),
+    ("Ian Maude", "Gary Davies", False),
+    ("Lockheed", "The Pentagon", False),
+    ("data", "StarMine", False),
+    (None, None, True),
+    ("Treasury", None, False),
+])
+def test_same_name(new, gold, same):
+    assert _rescore().same_name(new, gold) is same
+
+
+@pytest.mark.parametrize("new, gold, same", [
+    ("chief executive", "chief executive officer", True),
+    ("head", "head of investment bank", True),
+    ("Chief Executive", "chief executive", True),
+    ("analyst", "deputy data protection commissioner", False),
+    ("industry", None, False),
+])
+def test_same_role(new, gold, same):
+    assert _rescore().same_role(new, gold) is same
+
+
+def test_an_unchanged_value_keeps_the_labellers_verdict_and_a_lost_quote_counts_against():
+    rescore = _rescore()
+    label = {"attribution": True, "speaker": "Li Lihui", "speaker_ok": False, "speaker_kind": "person",
+             "role": "president", "role_ok": True, "organization": "Bank of China", "organization_ok": False,
+             "content_exact": True, "content": None}
+    old = {"text": "We are looking", "start": 0, "end": 14, "speaker": "president", "role": "president",
+           "organization": None, "kind": "direct"}
+    row = {"label": label, "quote": old}
+    same = rescore.judge(row, dict(old))
+    assert (same["speaker"], same["role"], same["organization"], same["content"]) == (False, True, False, True)
+    fixed = rescore.judge(row, dict(old, speaker="Li Lihui", organization="Bank of China"))
+    assert (fixed["speaker"], fixed["organization"]) == (True, True)
+    lost = rescore.judge(row, None)
+    assert lost["lost"] and not any(lost[k] for k in ("speaker", "role", "organization", "content"))
