@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any, Protocol
 
@@ -139,17 +140,29 @@ class MemoryPrices:
 
 
 class StorePrices:
-    """A price source over a newslink Store (or a sqlite3 connection to its database): each
-    symbol's bars read once, then kept in memory."""
+    """A price source over a newslink Store (or a sqlite3 connection to its database).
 
-    def __init__(self, store: Any):
+    The series of the ``max_series`` symbols used last are kept in memory (a series of ten years
+    of daily bars is about 0.3 MB as Python lists, and re-reading one costs a few milliseconds),
+    so a run over an archive that names thousands of symbols keeps its memory flat.
+    """
+
+    #: the series kept; a run's checks and reactions come back to a few hot symbols (the indices)
+    MAX_SERIES = 64
+
+    def __init__(self, store: Any, max_series: int | None = None):
         self.store = store
-        self._cache: dict[str, PriceSeries | None] = {}
+        self.max_series = max(1, max_series or self.MAX_SERIES)
+        self._cache: OrderedDict[str, PriceSeries | None] = OrderedDict()
 
     def series(self, symbol: str) -> PriceSeries | None:
-        if symbol not in self._cache:
-            self._cache[symbol] = self._read(symbol)
-        return self._cache[symbol]
+        if symbol in self._cache:
+            self._cache.move_to_end(symbol)
+            return self._cache[symbol]
+        found = self._cache[symbol] = self._read(symbol)
+        while len(self._cache) > self.max_series:
+            self._cache.popitem(last=False)
+        return found
 
     def _read(self, symbol: str) -> PriceSeries | None:
         conn = self.store if isinstance(self.store, sqlite3.Connection) else getattr(self.store, "conn", None)
