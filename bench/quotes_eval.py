@@ -18,7 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 
 
-def merge(sample: Path, label_files: list[Path]) -> int:
+def merge(sample: Path, label_files: list[Path], key: str = "quote") -> int:
     labels = {}
     for path in label_files:
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -28,8 +28,8 @@ def merge(sample: Path, label_files: list[Path]) -> int:
     rows = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines() if line.strip()]
     n = 0
     for r in rows:
-        if r["quote"]["id"] in labels:
-            r["label"] = labels[r["quote"]["id"]]
+        if r[key]["id"] in labels:
+            r["label"] = labels[r[key]["id"]]
             n += 1
     sample.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     return n

@@ -42,6 +42,49 @@ def context(text: str, start: int, end: int, paragraphs_before: int = 2) -> tupl
     return text[first:last], first
 
 
+def draw(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], n: int,
+         rng: random.Random) -> list[dict]:
+    """``n`` rows of ``table`` drawn uniformly at random (by rowid) with ``rng``."""
+    total = conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
+    chosen: list[dict] = []
+    seen: set[int] = set()
+    while len(chosen) < n:
+        rowid = rng.randint(1, total)
+        if rowid in seen:
+            continue
+        seen.add(rowid)
+        row = conn.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE rowid = ?", (rowid,)).fetchone()
+        if row is not None:
+            chosen.append(dict(zip(columns, row)))
+    return chosen
+
+
+def write_halves(conn: sqlite3.Connection, chosen: list[dict], key: str, span, out: Path,
+                 halves: Path | None, rng: random.Random) -> None:
+    """Write ``tuning.jsonl`` / ``locked.jsonl`` (each row under ``key`` with its article, lead and
+    context; ``span(row)`` gives the (start, end) the context is cut around) and ``halves.json``."""
+    half = json.loads(halves.read_text(encoding="utf-8")) if halves else {}
+    rows_by: dict[str, list[dict]] = {"tuning": [], "locked": []}
+    for item in chosen:
+        member, title, published, text = conn.execute(
+            "SELECT member, title, published, text FROM articles WHERE id = ?", (item["article_id"],)).fetchone()
+        day = published or ""
+        if day not in half:
+            half[day] = rng.choice(["tuning", "locked"])
+        para, offset = context(text, *span(item))
+        rows_by[half[day]].append({
+            key: item, "article": {"member": member, "title": title, "published": published},
+            "lead": text[:700], "context": para, "context_offset": offset, "label": None})
+    out.mkdir(parents=True, exist_ok=True)
+    for name, rows in rows_by.items():
+        rows.sort(key=lambda r: (r["article"]["published"] or "", r[key]["id"]))
+        with open(out / f"{name}.jsonl", "w", encoding="utf-8") as f:
+            for r in rows:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+        print(f"{name}: {len(rows)} {key}s")
+    (out / "halves.json").write_text(json.dumps(dict(sorted(half.items())), indent=0), encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True)
@@ -52,37 +95,8 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(args.seed)
     conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
-    total = conn.execute("SELECT max(rowid) FROM quotes").fetchone()[0]
-    chosen: list[dict] = []
-    seen: set[int] = set()
-    while len(chosen) < args.n:
-        rowid = rng.randint(1, total)
-        if rowid in seen:
-            continue
-        seen.add(rowid)
-        row = conn.execute(f"SELECT {', '.join(QUOTE_COLUMNS)} FROM quotes WHERE rowid = ?", (rowid,)).fetchone()
-        if row is not None:
-            chosen.append(dict(zip(QUOTE_COLUMNS, row)))
-    half = json.loads(args.halves.read_text(encoding="utf-8")) if args.halves else {}
-    out: dict[str, list[dict]] = {"tuning": [], "locked": []}
-    for q in chosen:
-        member, title, published, text = conn.execute(
-            "SELECT member, title, published, text FROM articles WHERE id = ?", (q["article_id"],)).fetchone()
-        day = published or ""
-        if day not in half:
-            half[day] = rng.choice(["tuning", "locked"])
-        para, offset = context(text, q["start"], q["end"])
-        out[half[day]].append({
-            "quote": q, "article": {"member": member, "title": title, "published": published},
-            "lead": text[:700], "context": para, "context_offset": offset, "label": None})
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, rows in out.items():
-        rows.sort(key=lambda r: (r["article"]["published"] or "", r["quote"]["id"]))
-        with open(args.out / f"{name}.jsonl", "w", encoding="utf-8") as f:
-            for r in rows:
-                f.write(json.dumps(r, ensure_ascii=False) + "\n")
-        print(f"{name}: {len(rows)} quotes")
-    (args.out / "halves.json").write_text(json.dumps(dict(sorted(half.items())), indent=0), encoding="utf-8")
+    chosen = draw(conn, "quotes", QUOTE_COLUMNS, args.n, rng)
+    write_halves(conn, chosen, "quote", lambda q: (q["start"], q["end"]), args.out, args.halves, rng)
 
 
 if __name__ == "__main__":
