@@ -1,4 +1,5 @@
-"""``newslink train causal`` and ``newslink eval causal``: the causal span tagger."""
+"""``newslink train causal`` / ``causal-sentences`` and ``newslink eval causal``: the causal span
+tagger (FinCausal task 2) and the causal-sentence classifier (task 1)."""
 
 from __future__ import annotations
 
@@ -80,7 +81,8 @@ def train_causal(
 @eval_app.command("causal")
 def eval_causal(
     files: list[Path] = typer.Argument(
-        ..., exists=True, dir_okay=False, readable=True, help="FinCausal task-2 CSVs, scored together."
+        ..., exists=True, dir_okay=False, readable=True,
+        help="FinCausal task-2 CSVs, scored together; or task-1 CSVs, each scored by the sentence classifier."
     ),
     predictions: Path = typer.Option(
         None, "--predictions", help="Also write predictions (Index; Text; Cause; Effect)."
@@ -90,7 +92,9 @@ def eval_causal(
         "all", "--split", help="all, or only the texts held out from training (dev) or used in it (train)."
     ),
 ) -> None:
-    """Score the causal tagger on a FinCausal task-2 file with the official metric.
+    """Score the causal tagger on a FinCausal task-2 file with the official metric, or the
+    causal-sentence classifier on task-1 files (Index; Text; Gold: precision, recall and F1 of the
+    causal class).
 
     Prints weighted precision, recall and F1 over cause/effect/other tokens, exact match, and
     cause and effect F1 as JSON. A blind file (only Index; Text) is tagged, not scored: give
@@ -107,6 +111,21 @@ def eval_causal(
         newslink eval causal ../shared/data/fincausal/fnp2020-fincausal2-task2.csv \
             ../shared/data/fincausal/practice_addition_fnp2022-fincausal-task2.csv --split dev
     """
+    from nlp.causal.sentences import evaluate_task1, is_task1
+
+    task1 = [f for f in files if is_task1(f)]
+    if task1:
+        if len(task1) != len(files):
+            typer.echo("error: give task-1 files (Index; Text; Gold) or task-2 files, not both", err=True)
+            raise typer.Exit(1)
+        try:
+            for f in task1:
+                scores = evaluate_task1(f)
+                typer.echo(json.dumps({"file": f.name, **{k: round(v, 4) for k, v in scores.items()}}, indent=2))
+        except (FileNotFoundError, ValueError) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+        return
     from nlp.causal.evaluate import evaluate_files
 
     try:
@@ -115,3 +134,30 @@ def eval_causal(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     typer.echo(json.dumps({k: round(v, 4) for k, v in scores.items()}, indent=2))
+
+
+@train_app.command("causal-sentences")
+def train_causal_sentences(
+    data: Path = typer.Option(None, "--data", help="Task-1 CSV (default: ../shared/data/fincausal/fnp2020-fincausal2-task1.csv)."),
+    out: Path = typer.Option(None, "--out", help="Model file (default: nlp/models/causal/sentence.json)."),
+    folds: int = typer.Option(5, "--folds", min=2, help="Folds of the cross-validation, grouped by document."),
+    seed: int = typer.Option(13, "--seed", help="Seed of the fold assignment."),
+) -> None:
+    """Train the causal-sentence classifier (FinCausal task 1) on the installed encoder.
+
+    The penalty is chosen by k-fold cross-validation grouped by document (each fold's threshold chosen
+    inside its training part); prints each penalty's mean F1 and spread, then the report as JSON.
+
+    Example:
+
+        newslink train causal-sentences --folds 5 --seed 13
+    """
+    from nlp.causal.data import shared_data_dir
+    from nlp.causal.sentences import SENTENCE_MODEL, train
+
+    data = data or shared_data_dir() / "fnp2020-fincausal2-task1.csv"
+    if not data.exists():
+        typer.echo(f"error: {data}: not found (give --data)", err=True)
+        raise typer.Exit(1)
+    report = train(data, out or SENTENCE_MODEL, k=folds, seed=seed, log=lambda m: typer.echo(m, err=True))
+    typer.echo(json.dumps({k: v for k, v in report.items() if k != "reliability"}, indent=2))
