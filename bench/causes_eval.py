@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from quotes_eval import merge  # noqa: E402
+from quotes_eval import measure_line, merge  # noqa: E402
 
 MEASURES = ("causal", "both spans right", "cause right", "effect right", "market effect")
 
@@ -45,11 +45,6 @@ def score(rows: list[dict], by: str | None = None) -> dict[str, dict[str, tuple[
     return {k: {name: tuple(v) for name, v in m.items()} for k, m in out.items()}
 
 
-def _line(group: str, measures: dict[str, tuple[int, int]]) -> str:
-    parts = [f"{name} {a}/{b} ({100 * a / b:.1f}%)" for name, (a, b) in measures.items() if b]
-    return f"  {group}: " + "; ".join(parts)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sample", type=Path)
@@ -63,12 +58,12 @@ def main() -> None:
     print(f"{args.sample}: {labelled} of {len(rows)} links labelled")
     if not labelled:
         return
-    print(_line("all", score(rows)["all"]))
+    print(measure_line("all", score(rows)["all"]))
     for by in ("method", "cue"):
         groups = score(rows, by)
         for group in sorted(groups, key=lambda g: -groups[g]["causal"][1]):
             if groups[group]["causal"][1] >= 5 or by == "method":
-                print(_line(f"{by} {group}", {k: v for k, v in groups[group].items() if k in MEASURES[:2]}))
+                print(measure_line(f"{by} {group}", {k: v for k, v in groups[group].items() if k in MEASURES[:2]}))
     if args.db:
         conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
         links, articles = conn.execute("SELECT count(*), (SELECT count(*) FROM articles) FROM causes").fetchone()

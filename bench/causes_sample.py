@@ -13,15 +13,12 @@ lead. ``label`` is left empty for the labellers (``PROMPT.md``).
 
 from __future__ import annotations
 
-import argparse
-import random
-import sqlite3
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from quotes_sample import draw, write_halves  # noqa: E402
+from quotes_sample import sample_main  # noqa: E402
 
 CAUSE_COLUMNS = ("id", "article_id", "idx", "cause_text", "cause_start", "cause_end", "effect_text",
                  "effect_start", "effect_end", "cue", "effect_symbols", "claim_ids", "method", "score")
@@ -35,17 +32,7 @@ def span(link: dict) -> tuple[int, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, required=True)
-    parser.add_argument("--seed", type=int, default=2028)
-    parser.add_argument("--n", type=int, default=220)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--halves", type=Path, default=None)
-    args = parser.parse_args()
-    rng = random.Random(args.seed)
-    conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
-    chosen = draw(conn, "causes", CAUSE_COLUMNS, args.n, rng)
-    write_halves(conn, chosen, "link", span, args.out, args.halves, rng)
+    sample_main(__doc__.splitlines()[0], 2028, 220, "causes", CAUSE_COLUMNS, "link", span)
 
 
 if __name__ == "__main__":

@@ -69,6 +69,13 @@ def score(rows: list[dict]) -> dict[str, dict[str, tuple[int, int]]]:
     return {k: {name: tuple(v) for name, v in m.items()} for k, m in out.items()}
 
 
+def measure_line(group: str, measures: dict[str, tuple[int, int]]) -> str:
+    """``  group: measure right/total (pct%); ...`` for the measures with a denominator."""
+    parts = [f"{name} {right}/{total} ({100 * right / total:.1f}%)" for name, (right, total) in measures.items()
+             if total]
+    return f"  {group}: " + "; ".join(parts)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sample", type=Path)
@@ -80,9 +87,7 @@ def main() -> None:
     labelled = sum(1 for r in rows if r.get("label"))
     print(f"{args.sample}: {labelled} of {len(rows)} quotes labelled")
     for kind, measures in sorted(score(rows).items(), key=lambda kv: kv[0] != "all"):
-        parts = [f"{name} {right}/{total} ({100 * right / total:.1f}%)" for name, (right, total) in measures.items()
-                 if total]
-        print(f"  {kind}: " + "; ".join(parts))
+        print(measure_line(kind, measures))
 
 
 if __name__ == "__main__":

@@ -32,7 +32,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from nlp.articles import article_from_bytes  # noqa: E402
+from quotes_eval import _self, measure_line  # noqa: E402
 
 DEFAULT_ARCHIVE = Path(__file__).resolve().parents[2] / "shared/data/reuters/reuters-2012-08_2013-11-dev.tar.gz"
 SUFFIXES = {"inc", "corp", "corporation", "co", "ltd", "plc", "ag", "sa", "se", "nv", "llc", "lp",
@@ -127,10 +130,7 @@ def judge(row: dict, new: dict | None) -> dict:
     if own:
         organization_ok = True
     elif new.get("organization") == old.get("organization"):
-        organization_ok = label["organization_ok"] or (
-            label.get("speaker_kind") == "organization" and not label.get("organization")
-            and bool(old.get("organization")) and old.get("organization") == old.get("speaker")
-            and label["speaker_ok"])
+        organization_ok = label["organization_ok"] or _self(label, old)
     else:
         organization_ok = same_name(new.get("organization"), label.get("organization"))
     gold_content = old["text"] if label["content_exact"] else (label.get("content") or "")
@@ -190,8 +190,7 @@ def main() -> None:
                     print(f"  content: {new['text']!r}\n    label: {(old['text'] if label['content_exact'] else label.get('content'))!r}")
     print(f"{args.sample}: {len(rows)} labelled attributions, re-extracted")
     for kind, measures in sorted(totals.items(), key=lambda kv: kv[0] != "all"):
-        parts = [f"{name} {a}/{b} ({100 * a / b:.1f}%)" for name, (a, b) in measures.items() if b]
-        print(f"  {kind}: " + "; ".join(parts))
+        print(measure_line(kind, measures))
 
 
 if __name__ == "__main__":

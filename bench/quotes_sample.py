@@ -85,18 +85,24 @@ def write_halves(conn: sqlite3.Connection, chosen: list[dict], key: str, span, o
     (out / "halves.json").write_text(json.dumps(dict(sorted(half.items())), indent=0), encoding="utf-8")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def sample_main(description: str, seed: int, n: int, table: str, columns: tuple[str, ...], key: str, span) -> None:
+    """The command line of a sampler: ``--db --seed --n --out [--halves]``, then :func:`draw` and
+    :func:`write_halves` over ``table``."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--db", type=Path, required=True)
-    parser.add_argument("--seed", type=int, default=2027)
-    parser.add_argument("--n", type=int, default=160)
+    parser.add_argument("--seed", type=int, default=seed)
+    parser.add_argument("--n", type=int, default=n)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--halves", type=Path, default=None)
     args = parser.parse_args()
     rng = random.Random(args.seed)
     conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
-    chosen = draw(conn, "quotes", QUOTE_COLUMNS, args.n, rng)
-    write_halves(conn, chosen, "quote", lambda q: (q["start"], q["end"]), args.out, args.halves, rng)
+    chosen = draw(conn, table, columns, args.n, rng)
+    write_halves(conn, chosen, key, span, args.out, args.halves, rng)
+
+
+def main() -> None:
+    sample_main(__doc__.splitlines()[0], 2027, 160, "quotes", QUOTE_COLUMNS, "quote", lambda q: (q["start"], q["end"]))
 
 
 if __name__ == "__main__":

@@ -59,7 +59,8 @@ class Article:
         first_break = self.text.find("\n", self.floor + 1)
         self.lead_end = first_break if first_break > 0 else len(self.text)  # the first paragraph
         self.quoted = [(s.open, s.after) for s in find_quoted_spans(self.text)]
-        ents = [e for e in _ents(doc) if e.start_char >= self.floor and not self.inside_quote(e.start_char)]
+        # the entities after the dateline and outside quote marks
+        self.ents = ents = [e for e in _ents(doc) if e.start_char >= self.floor and not self.inside_quote(e.start_char)]
         self.orgs = [e for e in ents if e.label_ == "ORG" and len(e.text) > 1 and not _RIC.fullmatch(e.text)]
         # the companies the instrument linker found, where the tagger saw no organisation
         linked = (doc._.instruments or []) if Doc.has_extension("instruments") else []
@@ -137,8 +138,7 @@ class Article:
         ``before`` (left of it) or else of the sentence before it, outside quote marks; or None."""
         if not len(self.doc):
             return None
-        k = max(bisect.bisect_right(self.starts, max(before - 1, 0)) - 1, 0)
-        sent = self.doc[k].sent
+        sent = self.sentence_at(before)
         previous = self.doc[sent.start - 1].sent if sent.start > 0 else None
         for s, limit in ((sent, before), (previous, sent.start_char)):
             if s is None or s.end_char <= self.floor:
@@ -149,19 +149,22 @@ class Article:
                 return min(found, key=lambda e: (sum(1 for _ in e.root.ancestors), e.start))
         return None
 
+    def sentence_at(self, before: int):
+        """The sentence holding the character just before offset ``before`` (a non-empty doc)."""
+        k = max(bisect.bisect_right(self.starts, max(before - 1, 0)) - 1, 0)
+        return self.doc[k].sent
+
     def mentions(self, labels: tuple[str, ...], start: int, end: int) -> list:
         """Entities with one of ``labels`` starting in [start, end), outside quote marks, the
         dateline and instrument codes."""
-        return [e for e in _ents(self.doc) if e.label_ in labels and start <= e.start_char < end
-                and e.start_char >= self.floor and not self.inside_quote(e.start_char)
+        return [e for e in self.ents if e.label_ in labels and start <= e.start_char < end
                 and not _RIC.fullmatch(e.text)]
 
     def previous_sentence(self, before: int) -> tuple[int, int]:
         """Bounds from the start of the sentence before the one holding ``before`` up to ``before``."""
         if not len(self.doc):
             return before, before
-        k = max(bisect.bisect_right(self.starts, max(before - 1, 0)) - 1, 0)
-        sent = self.doc[k].sent
+        sent = self.sentence_at(before)
         first = self.doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
         return max(first, self.floor), before
 
@@ -191,6 +194,14 @@ def _organization(name: str, start: int | None, end: int | None) -> Speaker:
     return Speaker(name, "organization", start, end, organization=name)
 
 
+def _with_earlier(person: Speaker, named: list[Speaker]) -> Speaker:
+    """``person`` with the role and firm of their latest earlier quote where their own are missing."""
+    earlier = next((s for s in reversed(named) if s.kind == "person" and s.name == person.name), None)
+    if earlier is None:
+        return person
+    return replace(person, role=person.role or earlier.role, organization=person.organization or earlier.organization)
+
+
 def _resolve_pronoun(sp: Speaker, named: list[Speaker], last: Speaker | None, article: Article,
                      at: int) -> Speaker:
     """Return the speaker a pronoun stands for, or ``sp`` unchanged; ``at`` is where the quote and its
@@ -200,11 +211,8 @@ def _resolve_pronoun(sp: Speaker, named: list[Speaker], last: Speaker | None, ar
     if low in PERSON_PRONOUNS:
         subject = article.sentence_subject(at, tuple(NAME_LABELS))
         if subject is not None:
-            target = article.profile(Speaker(_clean_name(subject.text), "person", subject.start_char, subject.end_char))
-            earlier = next((s for s in reversed(named) if s.kind == "person" and s.name == target.name), None)
-            if earlier is not None:
-                target = replace(target, role=target.role or earlier.role,
-                                 organization=target.organization or earlier.organization)
+            target = _with_earlier(article.profile(
+                Speaker(_clean_name(subject.text), "person", subject.start_char, subject.end_char)), named)
         target = target or next((s for s in reversed(named) if s.kind == "person"), None)
         target = target or article.last_person(sp.start or 0)
     elif low in GROUP_PRONOUNS:
@@ -260,8 +268,6 @@ def _resolve_anaphor(sp: Speaker, named: list[Speaker], article: Article, at: in
             target = max(outlets, key=lambda s: s.start or 0)
     if target is None and quoted_orgs:
         target = quoted_orgs[-1]
-    if target is None and kind == "org":
-        target = article.main_organization(at)
     if target is None:
         return sp
     return replace(target, start=sp.start, end=sp.end, role=None)
@@ -279,11 +285,7 @@ def _resolve_office(sp: Speaker, named: list[Speaker], article: Article, at: int
     subject = article.sentence_subject(at, tuple(NAME_LABELS))
     if subject is None:
         return sp
-    person = article.profile(Speaker(_clean_name(subject.text), "person", sp.start, sp.end))
-    earlier = next((s for s in reversed(named) if s.kind == "person" and s.name == person.name), None)
-    if earlier is not None:
-        person = replace(person, role=person.role or earlier.role,
-                         organization=person.organization or earlier.organization)
+    person = _with_earlier(article.profile(Speaker(_clean_name(subject.text), "person", sp.start, sp.end)), named)
     return replace(person, role=person.role or sp.role)
 
 

@@ -412,8 +412,9 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
     nationalities = _per_doc(doc, "nationalities", lambda d: {e.text for e in _ents(d) if e.label_ == "NORP"})
     places = _per_doc(doc, "places", lambda d: {_clean_name(e.text) for e in _ents(d) if e.label_ == "GPE"})
     for a, b in (x for x in (before, after) if x):
-        r, o = describe(doc_text(doc)[a:b], _org_names_in(doc, a, b))
-        descriptor = doc_text(doc)[a:b].strip()
+        descriptor = doc_text(doc)[a:b]
+        r, o = describe(descriptor, _org_names_in(doc, a, b))
+        descriptor = descriptor.strip()
         named_kind = bool(o) and _after_kind_of_firm(descriptor, o)
         if o and o in places and not named_kind:
             # "U.S. Attorney Preet Bharara", "investor Brian Gralnick of Pennsylvania": a place is
