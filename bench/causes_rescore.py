@@ -1,0 +1,177 @@
+"""Re-extract the articles of a labelled causes sample with the current code and score its links.
+
+    python bench/causes_rescore.py tests/data/causes_sample/tuning.jsonl [--archive A.tar.gz] [--no-model] [--show]
+
+The labels of ``tests/data/causes_sample`` judge the links a past run stored. This script reads each
+sampled article from the dev archive again, runs today's pipeline over it and looks for each
+labelled link among the new links: the new link whose cause and effect both overlap the labelled
+ones (at least half of the shorter span each), the closest one when several do. Then:
+
+- a link the new run no longer makes is ``dropped``: a dropped causal link is a lost right answer,
+  a dropped non-causal one a false alarm gone;
+- a kept link keeps the labeller's ``causal`` verdict (the same two things, nearly the same words);
+- a kept span the same as the stored one keeps the labeller's ``cause_ok`` / ``effect_ok``; a changed
+  span is right when its words are those of the right span (the stored one when it was right, else
+  the labeller's ``cause`` / ``effect``), leading and trailing function words and punctuation aside.
+
+Precision is over the kept links. Links the new run makes that no labelled link matches are not in
+the sample and are not judged; the links per article of the sampled articles are printed beside the
+figures (then, from ``--db``, the run the sample was drawn from, and now). ``--show`` prints each labelled link whose verdict changed, to read by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from nlp.articles import article_from_bytes  # noqa: E402
+from quotes_rescore import DEFAULT_ARCHIVE, read_texts  # noqa: E402
+
+EDGE_WORDS = {"the", "a", "an", "and", "or", "but", "that", "has", "have", "had", "is", "was", "were", "are",
+              "been", "be", "also", "to", "of", "by", "in", "on", "s"}
+
+
+def _words(text: str | None) -> list[str]:
+    found = re.findall(r"[a-z0-9]+", (text or "").lower().replace("\u2019", "'"))
+    while found and found[0] in EDGE_WORDS:
+        found.pop(0)
+    while found and found[-1] in EDGE_WORDS:
+        found.pop()
+    return found
+
+
+def same_span(new: str, gold: str | None) -> bool:
+    """The new span holds the words of the right one, function words at the edges aside."""
+    return gold is not None and _words(new) == _words(gold)
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    return max(inter, 0) / (min(a[1] - a[0], b[1] - b[0]) or 1)
+
+
+def match(old: dict, links: list[dict]) -> dict | None:
+    """The new link over (nearly) the same cause and effect as the stored link ``old``."""
+    oc, oe = (old["cause_start"], old["cause_end"]), (old["effect_start"], old["effect_end"])
+    best, best_score = None, 0.0
+    for link in links:
+        c = (link["cause"]["start"], link["cause"]["end"])
+        e = (link["effect"]["start"], link["effect"]["end"])
+        score = min(_overlap(oc, c), _overlap(oe, e))
+        if score >= 0.5 and score > best_score:
+            best, best_score = link, score
+    return best
+
+
+def judge(row: dict, new: dict | None) -> dict:
+    label, old = row["label"], row["link"]
+    if new is None:
+        return {"kept": False, "causal": bool(label["causal"])}
+    verdict = {"kept": True, "causal": bool(label["causal"])}
+    for part in ("cause", "effect"):
+        if (new[part]["start"], new[part]["end"]) == (old[f"{part}_start"], old[f"{part}_end"]):
+            verdict[part] = bool(label[f"{part}_ok"])
+        else:
+            gold = old[f"{part}_text"] if label[f"{part}_ok"] else label.get(part)
+            verdict[part] = same_span(new[part]["text"], gold)
+    return verdict
+
+
+def tally(verdicts: list[dict]) -> dict[str, tuple[int, int]]:
+    kept = [v for v in verdicts if v["kept"]]
+    causal = [v for v in kept if v["causal"]]
+    return {
+        "kept": (len(kept), len(verdicts)),
+        "causal (precision)": (len(causal), len(kept)),
+        "both spans right": (sum(v["cause"] and v["effect"] for v in causal), len(kept)),
+        "cause right": (sum(v["cause"] for v in causal), len(kept)),
+        "effect right": (sum(v["effect"] for v in causal), len(kept)),
+        "causal links kept": (len(causal), sum(v["causal"] for v in verdicts)),
+        "false links dropped": (sum(not v["kept"] and not v["causal"] for v in verdicts),
+                                sum(not v["causal"] for v in verdicts)),
+    }
+
+
+def line(name: str, measures: dict[str, tuple[int, int]]) -> str:
+    parts = [f"{k} {a}/{b} ({100 * a / b:.1f}%)" if b else f"{k} -" for k, (a, b) in measures.items()]
+    return f"  {name}: " + "; ".join(parts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sample", type=Path)
+    parser.add_argument("--archive", type=Path, default=DEFAULT_ARCHIVE)
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="a JSON file keeping the sampled articles' bytes between runs")
+    parser.add_argument("--no-model", action="store_true", help="rules only")
+    parser.add_argument("--db", type=Path, default=None, help="the run the sample was drawn from")
+    parser.add_argument("--show", action="store_true")
+    args = parser.parse_args()
+    if not args.archive.exists():
+        sys.exit(f"{args.archive}: the dev archive is not here (see ../shared/data/SOURCES.md)")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from nlp.pipeline import extract_article, shared_pipeline
+
+    rows = [json.loads(line) for line in args.sample.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [r for r in rows if r.get("label")]
+    members = {r["article"]["member"] for r in rows}
+    texts = read_texts(args.archive, members, args.cache)
+    pipeline = shared_pipeline(not args.no_model)
+    records = {}
+    for member in sorted(members):
+        article = article_from_bytes(texts[member], args.archive.name, member)
+        records[member] = extract_article(article, pipeline)
+    verdicts: list[dict] = []
+    by_method: dict[str, list[dict]] = {}
+    by_cue: dict[str, list[dict]] = {}
+    matched: dict[str, set[int]] = {m: set() for m in members}
+    for r in rows:
+        links = records[r["article"]["member"]]["causes"]
+        new = match(r["link"], links)
+        if new is not None:
+            matched[r["article"]["member"]].add(id(new))
+        v = judge(r, new)
+        verdicts.append(v)
+        by_method.setdefault(r["link"]["method"], []).append(v)
+        by_cue.setdefault(str(r["link"]["cue"]), []).append(v)
+        if args.show and (not v["kept"] or not (v.get("cause") and v.get("effect"))):
+            old, label = r["link"], r["label"]
+            state = "DROPPED" if not v["kept"] else "kept"
+            print(f"--- {r['article']['member']} x{old['idx']} [{old['method']} {old['cue']}] "
+                  f"causal={label['causal']} {state}")
+            if new is not None:
+                for part in ("cause", "effect"):
+                    if not v[part]:
+                        gold = old[f"{part}_text"] if label[f"{part}_ok"] else label.get(part)
+                        print(f"  {part}: {new[part]['text']!r}\n    right: {gold!r}")
+    now = sum(len(rec["causes"]) for rec in records.values())
+    methods = Counter(link["method"] for rec in records.values() for link in rec["causes"])
+    print(f"{args.sample}: {len(rows)} labelled links in {len(members)} articles, re-extracted")
+    print(line("all", tally(verdicts)))
+    for name, group in sorted(by_method.items(), key=lambda kv: -len(kv[1])):
+        print(line(f"stored as {name}", {k: v for k, v in tally(group).items() if k in ("kept", "causal (precision)")}))
+    for name, group in sorted(by_cue.items(), key=lambda kv: -len(kv[1])):
+        if len(group) >= 5:
+            print(line(f"cue {name}", {k: v for k, v in tally(group).items() if k in ("kept", "causal (precision)")}))
+    if args.db:
+        import sqlite3
+
+        conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
+        ids = sorted({r["link"]["article_id"] for r in rows})
+        then = conn.execute(f"SELECT count(*) FROM causes WHERE article_id IN ({','.join('?' * len(ids))})",
+                            ids).fetchone()[0]
+        print(f"  links in the sampled articles then ({args.db.name}): {then} ({then / len(ids):.2f} an article)")
+    print(f"  links in the sampled articles now: {now} ({now / len(members):.2f} an article; "
+          + ", ".join(f"{m} {n}" for m, n in methods.most_common()) + ")")
+
+
+if __name__ == "__main__":
+    main()
