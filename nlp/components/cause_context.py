@@ -1,0 +1,251 @@
+"""A causal cue read through the parse, and cause/effect spans snapped to what the parse says they are.
+
+:mod:`nlp.components.causes` finds a connective and cuts a cause and an effect around it with
+punctuation and cue words. This module reads that guess again with the sentence's parse
+(knowledge in ``nlp/models/causal/context.json``):
+
+- :func:`weak_cue_rejection`: why a weak cue ("as", "after", "following", "amid") is not causal
+  here, or None: "as" must open a clause (a subordinating conjunction), not a role ("served as
+  adviser") or a comparison; "after" is not a time ("a day after", "after years of losses"), the
+  time of a thing ("expectations after a strong June"), a ranking ("second wealthiest after"), a schedule ("until after"), and a weak cue that dates a
+  statement ("said on Friday after ...") or an arrival ("came as ...") is not a reason;
+- :func:`schedule_not_cause`: "due to be released" is a schedule, "hit by year's end" a deadline;
+- :func:`snap_effect`: an effect cut after its subject gets the subject back ("John Hourican, head
+  of ..., is leaving"), an effect that opens with a frame of saying is narrowed to what was said
+  ("analysts suggested that investors sold ..." -> "investors sold ...");
+- :func:`clean_span`: no span crosses a dateline, a section heading or an attribution tail;
+- :func:`is_fragment` and :func:`market_fact`: whether a span is a lone function word, and whether
+  an effect is a market or business fact (a weak cue's and the tagger's links need one).
+
+Everything here takes and returns character offsets into the Doc's text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from spacy.tokens import Doc, Token
+
+from nlp.components import doc_text
+from nlp.paths import MODELS
+
+CONTEXT_FILE = MODELS / "causal" / "context.json"
+
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
+_DATELINE = re.compile(r"^.{0,80}?\((?:Reuters|IFR|Reuters Breakingviews)\)\s*[-\u2013\u2014]+\s*", re.DOTALL)
+_HEADING = re.compile(r"^(?:[A-Z0-9][A-Z0-9&.,'’/ -]*[A-Z0-9.]\s*:\s+)+")
+_TAIL = re.compile(
+    r"""(?:,\s*["”]?|["”]\s*,?)\s*(?:[\w.'’&-]+\s+){0,6}?"""
+    r"""(?:said|says|added|adds|told|wrote|noted|warned|explained|argued)\b"""
+)
+_TICKER_TAIL = re.compile(r"\(\s*[^\s()]*$")
+_CONTENT = re.compile(r"[A-Za-z0-9]")
+
+
+@dataclass(frozen=True)
+class Context:
+    weak_cues: frozenset[str]
+    time_nouns: frozenset[str]
+    not_before_cue: frozenset[str]
+    not_after_cue: frozenset[str]
+    reporting_verbs: frozenset[str]
+    market_verbs: frozenset[str]
+    market_nouns: frozenset[str]
+
+
+@cache
+def load_context(path: str | Path = CONTEXT_FILE) -> Context:
+    """The word lists of ``path``, loaded once. Raises FileNotFoundError / KeyError on a bad file."""
+    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    return Context(*(frozenset(w.lower() for w in raw[key]) for key in (
+        "weak_cues", "time_nouns", "not_before_cue", "not_after_cue", "reporting_verbs",
+        "market_verbs", "market_nouns")))
+
+
+def _tokens(doc: Doc, start: int, end: int) -> list[Token]:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return list(span) if span is not None else []
+
+
+def _token_at(doc: Doc, char: int) -> Token | None:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def _parsed(doc: Doc) -> bool:
+    return doc.has_annotation("DEP")
+
+
+def _clause_head(cue: Token) -> Token:
+    """The word the cue's clause or phrase modifies: the main verb for "as"/"after" + clause
+    (the cue marks the subordinate verb, which hangs on the main one), else the cue's head."""
+    if cue.dep_ == "mark":
+        return cue.head.head if cue.head.dep_ in ("advcl", "relcl", "ccomp", "acl") else cue.head
+    return cue.head
+
+
+def weak_cue_rejection(doc: Doc, cue_start: int, cue_end: int, context: Context | None = None) -> str | None:
+    """Why the weak cue at [cue_start, cue_end) is not causal in this sentence, or None when it may be.
+
+    Needs the parse; an unparsed Doc gets None (the cue book's own checks still apply).
+    """
+    context = context or load_context()
+    if not _parsed(doc):
+        return None
+    cue = _token_at(doc, cue_start)
+    if cue is None:
+        return None
+    word = doc_text(doc)[cue_start:cue_end].lower()
+    before = doc[cue.i - 1] if cue.i > cue.sent.start else None
+    after = doc[cue.i + 1] if cue.i + 1 < cue.sent.end else None
+    if before is not None and (before.lower_ in context.not_before_cue or before.tag_ == "JJS"):
+        return f"'{before.text} {word}': a ranking, schedule or concession"
+    if after is not None and after.lower_ in context.not_after_cue:
+        return f"'{word} {after.text}': not a cause"
+    if word == "as" and cue.dep_ != "mark":
+        return "'as' does not open a clause (a role, a comparison)"
+    head = _clause_head(cue)
+    if word in ("after", "following"):
+        if before is not None and before.lemma_.lower() in context.time_nouns:
+            return f"'{before.text} {word}': a time"
+        objects = [c for c in cue.children if c.dep_ in ("pobj", "pcomp")]
+        if any(o.lemma_.lower() in context.time_nouns or o.lower_ in context.time_nouns for o in objects):
+            return f"'{word} {objects[0].text}': a time"
+        if cue.dep_ == "prep" and head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return f"'{head.text} {word} ...': when the {head.text} was, not what caused it"
+    if head.lemma_.lower() in context.reporting_verbs:
+        return f"'{word}' dates the statement ('{head.text}')"
+    if word == "as" and head.lemma_.lower() == "come":
+        return "'came as': an arrival in time"
+    return None
+
+
+def schedule_not_cause(doc: Doc, cue_start: int, cue_end: int, context: Context | None = None) -> str | None:
+    """Why a strong cue is not causal here: "due to" + a verb is a schedule, "hit by" + a time a deadline."""
+    context = context or load_context()
+    words = doc_text(doc)[cue_start:cue_end].lower().split()
+    tokens = _tokens(doc, cue_start, cue_end)
+    if not tokens:
+        return None
+    nxt = doc[tokens[-1].i + 1] if tokens[-1].i + 1 < len(doc) else None
+    if nxt is None:
+        return None
+    if words[:2] == ["due", "to"] and (nxt.tag_ == "VB" or nxt.lower_ in ("be", "have")):
+        return "'due to' + verb: a schedule"
+    if words[-1] == "by" and (nxt.ent_type_ in ("DATE", "TIME") or nxt.lemma_.lower() in context.time_nouns):
+        return f"'{words[-1]} {nxt.text}': a deadline"
+    return None
+
+
+def snap_effect(doc: Doc, start: int, end: int, cue_start: int, context: Context | None = None) -> tuple[int, int]:
+    """The effect [start, end) with its subject put back and a frame of saying taken off.
+
+    Subject: when the effect's verb has its subject before ``start`` in the same sentence, and
+    every word between belongs to that verb's clause, the effect starts at the subject. Saying:
+    when the effect opens with a reporting verb whose complement clause holds the rest of the
+    effect, and the cue at ``cue_start`` modifies something inside that clause, the effect is the
+    clause ("Some analysts suggested that investors sold" -> "investors sold"). Unparsed: unchanged.
+    """
+    context = context or load_context()
+    if not _parsed(doc):
+        return start, end
+    tokens = _tokens(doc, start, end)
+    if not tokens:
+        return start, end
+    inside = {t.i for t in tokens}
+    roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+    verb = next((t for t in roots if t.pos_ in ("VERB", "AUX")), None)
+    if verb is not None and verb.dep_ == "aux":
+        verb = verb.head
+    if verb is not None:
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+        if subject is not None and subject.left_edge.idx < start and subject.left_edge.sent.start == verb.sent.start:
+            gap = doc[subject.left_edge.i : tokens[0].i]
+            if all(t.i == verb.i or verb in t.ancestors for t in gap):
+                start = subject.left_edge.idx
+                tokens = _tokens(doc, start, end)
+                inside = {t.i for t in tokens}
+    # a frame of saying: "<someone> said (on Thursday) (that) <clause>"
+    cue = _token_at(doc, cue_start) if cue_start >= 0 else None
+    for t in tokens[:12]:
+        if t.lemma_.lower() not in context.reporting_verbs or t.pos_ not in ("VERB", "AUX"):
+            continue
+        clause = next((c for c in t.children if c.dep_ == "ccomp" and c.i in inside), None)
+        if clause is None or clause.left_edge.i <= t.i:
+            continue
+        if cue is not None and not (cue.i in {u.i for u in clause.subtree} or clause.i in {a.i for a in cue.ancestors}):
+            continue
+        first = clause.left_edge
+        while first.i < len(doc) - 1 and first.lower_ in ("that", ",", ":") and first.i < clause.i:
+            first = doc[first.i + 1]
+        if first.idx < end:
+            start = first.idx
+        break
+    return start, end
+
+
+def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without a dateline or a heading before it, nor an attribution tail or a cut
+    ticker after it ("...," said Jane Roe, an analyst at ...; "General Motors Co ( GM.N")."""
+    piece = text[start:end]
+    m = _DATELINE.match(piece)
+    if m and m.end() < len(piece):
+        start += m.end()
+        piece = text[start:end]
+    m = _HEADING.match(piece)
+    if m and m.end() < len(piece) and re.search(r"[a-z]", piece[m.end():]):
+        start += m.end()
+        piece = text[start:end]
+    m = _TAIL.search(piece)
+    if m and m.start() > 0 and _CONTENT.search(piece[: m.start()]):
+        end = start + m.start()
+        piece = text[start:end]
+    m = _TICKER_TAIL.search(piece)
+    if m and m.start() > 0:
+        end = start + m.start()
+    while end > start and text[end - 1] in " \t\n,;:\"“”'(":
+        end -= 1
+    return start, end
+
+
+def is_fragment(doc: Doc, start: int, end: int) -> bool:
+    """A span with no content word: only function words, numbers cut short or punctuation."""
+    tokens = _tokens(doc, start, end)
+    if not tokens:
+        return True
+    if not doc.has_annotation("TAG"):
+        return not any(_CONTENT.search(t.text) for t in tokens)
+    return not any(t.pos_ in ("NOUN", "PROPN", "PRON", "VERB", "NUM", "ADJ") for t in tokens
+                   if not (t.pos_ in ("VERB", "AUX") and t.dep_ == "aux"))
+
+
+def has_clause(doc: Doc, start: int, end: int) -> bool:
+    """Whether the span holds a verb other than an auxiliary, with a noun or pronoun (True when untagged)."""
+    tokens = _tokens(doc, start, end)
+    if not doc.has_annotation("TAG"):
+        return True
+    verbs = [t for t in tokens if t.pos_ == "VERB" or (t.pos_ == "AUX" and t.dep_ != "aux")]
+    nouns = [t for t in tokens if t.pos_ in ("NOUN", "PROPN", "PRON", "NUM")]
+    return bool(verbs) and bool(nouns)
+
+
+def market_fact(doc: Doc, start: int, end: int, marks: list[tuple[int, int]] = (), context: Context | None = None) -> bool:
+    """Whether [start, end) states a market or business fact: it holds a claim or a priced
+    instrument (``marks``), a number with a unit (%, $, points, a currency), or a market verb or noun."""
+    context = context or load_context()
+    if any(a < end and start < b for a, b in marks):
+        return True
+    piece = doc_text(doc)[start:end]
+    if re.search(r"\d\s*(?:%|percent|per cent|pct|points?|basis points|bps)\b|[$€£¥]\s*\d|\d\s*(?:million|billion|trillion)\b", piece):
+        return True
+    for t in _tokens(doc, start, end):
+        lemma = t.lemma_.lower()
+        if t.pos_ in ("VERB", "AUX") and lemma in context.market_verbs:
+            return True
+        if t.pos_ in ("NOUN", "PROPN") and (lemma in context.market_nouns or t.lower_ in context.market_nouns):
+            return True
+    return False
