@@ -12,7 +12,9 @@ ones (at least half of the shorter span each), the closest one when several do. 
 - a kept link keeps the labeller's ``causal`` verdict (the same two things, nearly the same words);
 - a kept span the same as the stored one keeps the labeller's ``cause_ok`` / ``effect_ok``; a changed
   span is right when its words are those of the right span (the stored one when it was right, else
-  the labeller's ``cause`` / ``effect``), leading and trailing function words and punctuation aside.
+  the labeller's ``cause`` / ``effect``), leading and trailing function words, punctuation and
+  instrument codes ("( ALVG.DE )") aside; with ``--relabels``, a changed span a labeller judged
+  since (``bench/causes_relabel.py``) takes that judgement.
 
 Precision is over the kept links. Links the new run makes that no labelled link matches are not in
 the sample and are not judged; the links per article of the sampled articles are printed beside the
@@ -39,8 +41,11 @@ EDGE_WORDS = {"the", "a", "an", "and", "or", "but", "that", "has", "have", "had"
               "been", "be", "also", "to", "of", "by", "in", "on", "s"}
 
 
+_CODE = re.compile(r"\(\s*[A-Z0-9.^=]+\s*\)")
+
+
 def _words(text: str | None) -> list[str]:
-    found = re.findall(r"[a-z0-9]+", (text or "").lower().replace("\u2019", "'"))
+    found = re.findall(r"[a-z0-9]+", _CODE.sub(" ", text or "").lower().replace("\u2019", "'"))
     while found and found[0] in EDGE_WORDS:
         found.pop(0)
     while found and found[-1] in EDGE_WORDS:
@@ -71,18 +76,60 @@ def match(old: dict, links: list[dict]) -> dict | None:
     return best
 
 
-def judge(row: dict, new: dict | None) -> dict:
+def relabel_key(link_id: str, part: str, span: dict) -> str:
+    return f"{link_id}|{part}|{span['start']}-{span['end']}"
+
+
+def judge(row: dict, new: dict | None, relabels: dict[str, bool] | None = None) -> dict:
+    """Verdicts for one labelled link given the new link over it (None: dropped). A changed span
+    that matches no right span and has no relabel is wrong and listed in ``unjudged``."""
     label, old = row["label"], row["link"]
     if new is None:
-        return {"kept": False, "causal": bool(label["causal"])}
-    verdict = {"kept": True, "causal": bool(label["causal"])}
+        return {"kept": False, "causal": bool(label["causal"]), "unjudged": []}
+    verdict = {"kept": True, "causal": bool(label["causal"]), "unjudged": []}
     for part in ("cause", "effect"):
         if (new[part]["start"], new[part]["end"]) == (old[f"{part}_start"], old[f"{part}_end"]):
             verdict[part] = bool(label[f"{part}_ok"])
+            continue
+        gold = old[f"{part}_text"] if label[f"{part}_ok"] else label.get(part)
+        key = relabel_key(old["id"], part, new[part])
+        if same_span(new[part]["text"], gold):
+            verdict[part] = True
+        elif relabels is not None and key in relabels:
+            verdict[part] = relabels[key]
         else:
-            gold = old[f"{part}_text"] if label[f"{part}_ok"] else label.get(part)
-            verdict[part] = same_span(new[part]["text"], gold)
+            verdict[part] = False
+            if label["causal"]:
+                verdict["unjudged"].append(part)
     return verdict
+
+
+def read_relabels(paths: list[Path]) -> dict[str, bool]:
+    """key -> ok from the relabel files (lines with ``key`` and ``ok``; unfilled lines skipped)."""
+    found: dict[str, bool] = {}
+    for path in paths:
+        for text in path.read_text(encoding="utf-8").splitlines():
+            if text.strip():
+                item = json.loads(text)
+                if item.get("ok") is not None:
+                    found[item["key"]] = bool(item["ok"])
+    return found
+
+
+def reextract(sample: Path, archive: Path, cache: Path | None, use_model: bool) -> tuple[list[dict], dict]:
+    """The labelled rows of ``sample`` and today's record of each sampled article (by member)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from nlp.pipeline import extract_article, shared_pipeline
+
+    rows = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [r for r in rows if r.get("label")]
+    members = {r["article"]["member"] for r in rows}
+    texts = read_texts(archive, members, cache)
+    pipeline = shared_pipeline(use_model)
+    records = {}
+    for member in sorted(members):
+        records[member] = extract_article(article_from_bytes(texts[member], archive.name, member), pipeline)
+    return rows, records
 
 
 def tally(verdicts: list[dict]) -> dict[str, tuple[int, int]]:
@@ -112,33 +159,23 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=None,
                         help="a JSON file keeping the sampled articles' bytes between runs")
     parser.add_argument("--no-model", action="store_true", help="rules only")
+    parser.add_argument("--relabels", type=Path, nargs="*", default=[],
+                        help="judgements of changed spans (bench/causes_relabel.py)")
     parser.add_argument("--db", type=Path, default=None, help="the run the sample was drawn from")
     parser.add_argument("--show", action="store_true")
     args = parser.parse_args()
     if not args.archive.exists():
         sys.exit(f"{args.archive}: the dev archive is not here (see ../shared/data/SOURCES.md)")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from nlp.pipeline import extract_article, shared_pipeline
-
-    rows = [json.loads(line) for line in args.sample.read_text(encoding="utf-8").splitlines() if line.strip()]
-    rows = [r for r in rows if r.get("label")]
-    members = {r["article"]["member"] for r in rows}
-    texts = read_texts(args.archive, members, args.cache)
-    pipeline = shared_pipeline(not args.no_model)
-    records = {}
-    for member in sorted(members):
-        article = article_from_bytes(texts[member], args.archive.name, member)
-        records[member] = extract_article(article, pipeline)
+    rows, records = reextract(args.sample, args.archive, args.cache, not args.no_model)
+    members = set(records)
+    relabels = read_relabels(args.relabels)
     verdicts: list[dict] = []
     by_method: dict[str, list[dict]] = {}
     by_cue: dict[str, list[dict]] = {}
-    matched: dict[str, set[int]] = {m: set() for m in members}
     for r in rows:
         links = records[r["article"]["member"]]["causes"]
         new = match(r["link"], links)
-        if new is not None:
-            matched[r["article"]["member"]].add(id(new))
-        v = judge(r, new)
+        v = judge(r, new, relabels)
         verdicts.append(v)
         by_method.setdefault(r["link"]["method"], []).append(v)
         by_cue.setdefault(str(r["link"]["cue"]), []).append(v)
@@ -155,6 +192,9 @@ def main() -> None:
     now = sum(len(rec["causes"]) for rec in records.values())
     methods = Counter(link["method"] for rec in records.values() for link in rec["causes"])
     print(f"{args.sample}: {len(rows)} labelled links in {len(members)} articles, re-extracted")
+    unjudged = sum(len(v["unjudged"]) for v in verdicts)
+    if unjudged:
+        print(f"  {unjudged} changed spans of causal links match no right span and have no relabel: counted wrong")
     print(line("all", tally(verdicts)))
     for name, group in sorted(by_method.items(), key=lambda kv: -len(kv[1])):
         print(line(f"stored as {name}", {k: v for k, v in tally(group).items() if k in ("kept", "causal (precision)")}))

@@ -163,6 +163,8 @@ def snap_effect(doc: Doc, start: int, end: int, cue_start: int, context: Context
         verb = verb.head
     if verb is not None:
         subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+        if subject is not None and subject.tag_ in ("WP", "WDT"):
+            subject = None  # "who has led ...": the relative pronoun names nothing
         if subject is not None and subject.left_edge.idx < start and subject.left_edge.sent.start == verb.sent.start:
             gap = doc[subject.left_edge.i : tokens[0].i]
             if all(t.i == verb.i or verb in t.ancestors for t in gap):
@@ -171,7 +173,9 @@ def snap_effect(doc: Doc, start: int, end: int, cue_start: int, context: Context
                 inside = {t.i for t in tokens}
     # a frame of saying: "<someone> said (on Thursday) (that) <clause>"
     cue = _token_at(doc, cue_start) if cue_start >= 0 else None
-    for t in tokens[:12]:
+    for t in tokens:
+        if t.head.i in inside and t.head.i != t.i:
+            continue  # not a root of the span
         if t.lemma_.lower() not in context.reporting_verbs or t.pos_ not in ("VERB", "AUX"):
             continue
         clause = next((c for c in t.children if c.dep_ == "ccomp" and c.i in inside), None)
@@ -213,14 +217,24 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def is_fragment(doc: Doc, start: int, end: int) -> bool:
-    """A span with no content word: only function words, numbers cut short or punctuation."""
+    """A span with no content word (only function words, numbers cut short or punctuation), or a
+    copula whose complement lies outside it ("That, economists say, is")."""
     tokens = _tokens(doc, start, end)
     if not tokens:
         return True
     if not doc.has_annotation("TAG"):
         return not any(_CONTENT.search(t.text) for t in tokens)
-    return not any(t.pos_ in ("NOUN", "PROPN", "PRON", "VERB", "NUM", "ADJ") for t in tokens
-                   if not (t.pos_ in ("VERB", "AUX") and t.dep_ == "aux"))
+    if not any(t.pos_ in ("NOUN", "PROPN", "PRON", "VERB", "NUM", "ADJ") for t in tokens
+               if not (t.pos_ in ("VERB", "AUX") and t.dep_ == "aux")):
+        return True
+    if _parsed(doc):
+        inside = {t.i for t in tokens}
+        for t in tokens:
+            if t.lemma_ == "be" and t.dep_ in ("ROOT", "ccomp", "conj") and (t.head.i not in inside or t.head.i == t.i):
+                complements = [c for c in t.children if c.dep_ in ("attr", "acomp", "ccomp", "xcomp", "prep", "advcl")]
+                if not any(c.i in inside for c in complements):
+                    return True
+    return False
 
 
 def has_clause(doc: Doc, start: int, end: int) -> bool:

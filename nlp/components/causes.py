@@ -108,14 +108,14 @@ def load_cues(path: str | Path = CUES_FILE) -> CueBook:
 
 
 def _trim(text: str, start: int, end: int, trailing: frozenset[str] = frozenset()) -> tuple[int, int]:
-    """Shrink [start, end) past blanks, edge punctuation, a leading 'and'/'that' and trailing auxiliaries."""
+    """Shrink [start, end) past blanks, edge punctuation, a leading 'and'/'which' and trailing auxiliaries and 'and's."""
     while True:
         before = (start, end)
         while start < end and text[start] in _EDGE_STRIP:
             start += 1
         while end > start and text[end - 1] in _EDGE_STRIP:
             end -= 1
-        m = re.match(r"(?:and|but|then|so)\s", text[start:end], re.IGNORECASE)
+        m = re.match(r"(?:and|but|then|so|which|who)\s", text[start:end], re.IGNORECASE)
         if m:
             start += m.end()
         words = list(_WORD.finditer(text, start, end))
@@ -157,10 +157,14 @@ def _clause_ands(sent: SpacySpan, opens: Sequence[int]) -> list[tuple[int, int]]
 
     Such an 'and' is followed by a noun phrase and a finite verb before any punctuation, and
     preceded by a finite verb since the last clause opening (``opens``: punctuation, a
-    subordinating cue, a boundary word). Needs POS tags: an untagged Doc gives none.
+    subordinating cue, a boundary word). With a parse, an 'and' that joins two nouns ("changes to
+    banking and capital rules that are ...", "houses and cars before the increases are ...":
+    the verb is a relative or subordinate clause's) joins no clauses. Needs
+    POS tags: an untagged Doc gives none.
     """
     if not sent.doc.has_annotation("TAG"):
         return []
+    parsed = sent.doc.has_annotation("DEP")
     found = []
     tokens = list(sent)
     for k, t in enumerate(tokens):
@@ -177,6 +181,10 @@ def _clause_ands(sent: SpacySpan, opens: Sequence[int]) -> list[tuple[int, int]]
         after_noun = verb.tag_ == "VBN" and verb.nbor(-1).pos_ in ("NOUN", "PROPN", "PRON")
         if verb.tag_ not in _FINITE_TAGS and not after_noun:
             continue
+        main = verb.head if parsed and verb.dep_ in ("aux", "auxpass") else verb
+        if parsed and (main.dep_ in ("relcl", "acl") or any(
+                u.head.i == main.i and (u.dep_ == "mark" or u.tag_ in ("WDT", "WP")) for u in tokens[k + 1 : verb.i - sent.start])):
+            continue  # the verb of a relative or subordinate clause inside a noun phrase
         opened = max((o for o in opens if o <= t.idx), default=sent.start_char)
         if _has_finite_verb(sent, opened, t.idx):
             found.append((t.idx, t.idx + len(t.text)))
