@@ -10,6 +10,7 @@ punctuation and cue words. This module reads that guess again with the sentence'
   time of a thing ("expectations after a strong June"), a ranking ("second wealthiest after"), a schedule ("until after"), and a weak cue that dates a
   statement ("said on Friday after ...") or an arrival ("came as ...") is not a reason;
 - :func:`schedule_not_cause`: "due to be released" is a schedule, "hit by year's end" a deadline;
+  :func:`negated`: "is not expecting an increase due to ..." denies the effect;
 - :func:`snap_effect`: an effect cut after its subject gets the subject back ("John Hourican, head
   of ..., is leaving"), an effect that opens with a frame of saying is narrowed to what was said
   ("analysts suggested that investors sold ..." -> "investors sold ...");
@@ -122,6 +123,22 @@ def weak_cue_rejection(doc: Doc, cue_start: int, cue_end: int, context: Context 
     if word == "as" and head.lemma_.lower() == "come":
         return "'came as': an arrival in time"
     return None
+
+
+def negated(doc: Doc, cue_start: int) -> bool:
+    """Whether the verb the cue hangs on is negated ("is not expecting an increase due to ..."):
+    the text then denies the effect, it does not link it to the cause."""
+    if not _parsed(doc):
+        return False
+    cue = _token_at(doc, cue_start)
+    if cue is None:
+        return False
+    # a conjunction marks the cause's own verb ("because the arguments are not ..."): start above it
+    head = _clause_head(cue)
+    for up in [head, *head.ancestors]:
+        if up.pos_ in ("VERB", "AUX") and up.i != cue.i:
+            return any(c.dep_ == "neg" for c in up.children)
+    return False
 
 
 def schedule_not_cause(doc: Doc, cue_start: int, cue_end: int, context: Context | None = None) -> str | None:

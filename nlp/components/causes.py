@@ -29,6 +29,7 @@ from nlp.components.cause_context import (
     is_fragment,
     load_context,
     market_fact,
+    negated,
     schedule_not_cause,
     snap_effect,
     weak_cue_rejection,
@@ -399,11 +400,11 @@ def causes_by_rules(
 
 def _not_causal_here(doc: Doc, hit: _Hit, word: str, context) -> bool:
     """Whether the parse says this cue is no cause: a weak cue in a time, role or statement frame,
-    "due to" + verb, "hit by" + a date, or a forward verb cue in the passive ("prompted by": the
+    "due to" + verb, "hit by" + a date, a negated effect, or a forward verb cue in the passive ("prompted by": the
     cause comes after it, as a backward cue would read it)."""
     if word in context.weak_cues and weak_cue_rejection(doc, hit.start, hit.end, context):
         return True
-    if schedule_not_cause(doc, hit.start, hit.end, context):
+    if schedule_not_cause(doc, hit.start, hit.end, context) or negated(doc, hit.start):
         return True
     if hit.cue.direction == "forward" and re.match(r"\s+by\b", doc_text(doc)[hit.end : hit.end + 6]):
         return True

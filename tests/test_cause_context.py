@@ -1,0 +1,232 @@
+"""Causal cues read through the parse (issue 12): hand-built Docs for the parse rules of
+``nlp.components.cause_context``, and small sentences through the rules with the real parser."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+from nlp.components.cause_context import (
+    clean_span,
+    has_clause,
+    is_fragment,
+    market_fact,
+    negated,
+    schedule_not_cause,
+    snap_effect,
+    weak_cue_rejection,
+)
+
+
+VOCAB = spacy.blank("en").vocab  # with English lexical attributes (lower_, like_num)
+
+
+def build(rows: list[tuple[str, str, str, str, int, str]]) -> Doc:
+    """A Doc from (word, tag, pos, dep, head index, lemma) rows, one sentence, spaces between words."""
+    words = [r[0] for r in rows]
+    return Doc(VOCAB, words=words, tags=[r[1] for r in rows], pos=[r[2] for r in rows],
+               deps=[r[3] for r in rows], heads=[r[4] for r in rows], lemmas=[r[5] for r in rows],
+               sent_starts=[True] + [False] * (len(rows) - 1))
+
+
+def at(doc: Doc, word: str, nth: int = 0) -> tuple[int, int]:
+    token = [t for t in doc if t.text == word][nth]
+    return token.idx, token.idx + len(token.text)
+
+
+# "Oil jumped as OPEC cut output ." / "Raine served as adviser ."
+AS_CLAUSE = build([
+    ("Oil", "NN", "NOUN", "nsubj", 1, "oil"), ("jumped", "VBD", "VERB", "ROOT", 1, "jump"),
+    ("as", "IN", "SCONJ", "mark", 4, "as"), ("OPEC", "NNP", "PROPN", "nsubj", 4, "OPEC"),
+    ("cut", "VBD", "VERB", "advcl", 1, "cut"), ("output", "NN", "NOUN", "dobj", 4, "output"),
+    (".", ".", "PUNCT", "punct", 1, "."),
+])
+AS_ROLE = build([
+    ("Raine", "NNP", "PROPN", "nsubj", 1, "Raine"), ("served", "VBD", "VERB", "ROOT", 1, "serve"),
+    ("as", "IN", "ADP", "prep", 1, "as"), ("adviser", "NN", "NOUN", "pobj", 2, "adviser"),
+    (".", ".", "PUNCT", "punct", 1, "."),
+])
+# "Output rose a day after data pointed up ."
+DAY_AFTER = build([
+    ("Output", "NN", "NOUN", "nsubj", 1, "output"), ("rose", "VBD", "VERB", "ROOT", 1, "rise"),
+    ("a", "DT", "DET", "det", 3, "a"), ("day", "NN", "NOUN", "npadvmod", 1, "day"),
+    ("after", "IN", "SCONJ", "mark", 6, "after"), ("data", "NNS", "NOUN", "nsubj", 6, "datum"),
+    ("pointed", "VBD", "VERB", "advcl", 3, "point"), ("up", "RP", "ADP", "prt", 6, "up"),
+    (".", ".", "PUNCT", "punct", 1, "."),
+])
+# "Draghi said after the meeting ."
+SAID_AFTER = build([
+    ("Draghi", "NNP", "PROPN", "nsubj", 1, "Draghi"), ("said", "VBD", "VERB", "ROOT", 1, "say"),
+    ("after", "IN", "ADP", "prep", 1, "after"), ("the", "DT", "DET", "det", 4, "the"),
+    ("meeting", "NN", "NOUN", "pobj", 2, "meeting"), (".", ".", "PUNCT", "punct", 1, "."),
+])
+# "Shares fell after the company cut its forecast ."
+FELL_AFTER = build([
+    ("Shares", "NNS", "NOUN", "nsubj", 1, "share"), ("fell", "VBD", "VERB", "ROOT", 1, "fall"),
+    ("after", "IN", "SCONJ", "mark", 5, "after"), ("the", "DT", "DET", "det", 4, "the"),
+    ("company", "NN", "NOUN", "nsubj", 5, "company"), ("cut", "VBD", "VERB", "advcl", 1, "cut"),
+    ("its", "PRP$", "PRON", "poss", 7, "its"), ("forecast", "NN", "NOUN", "dobj", 5, "forecast"),
+    (".", ".", "PUNCT", "punct", 1, "."),
+])
+
+
+def test_as_must_open_a_clause():
+    assert weak_cue_rejection(AS_CLAUSE, *at(AS_CLAUSE, "as")) is None
+    assert "clause" in weak_cue_rejection(AS_ROLE, *at(AS_ROLE, "as"))
+
+
+def test_after_a_time_or_a_statement_is_no_cause():
+    assert "time" in weak_cue_rejection(DAY_AFTER, *at(DAY_AFTER, "after"))
+    assert "statement" in weak_cue_rejection(SAID_AFTER, *at(SAID_AFTER, "after"))
+    assert weak_cue_rejection(FELL_AFTER, *at(FELL_AFTER, "after")) is None
+
+
+def test_unparsed_doc_is_left_to_the_cue_book():
+    doc = Doc(VOCAB, words=["Raine", "served", "as", "adviser"])
+    assert weak_cue_rejection(doc, *at(doc, "as")) is None
+    assert snap_effect(doc, 0, 6, 13) == (0, 6)
+
+
+def test_due_to_with_a_verb_is_a_schedule():
+    doc = build([
+        ("minutes", "NNS", "NOUN", "nsubj", 0, "minute"), ("due", "JJ", "ADJ", "amod", 0, "due"),
+        ("to", "TO", "PART", "aux", 3, "to"), ("be", "VB", "AUX", "auxpass", 4, "be"),
+        ("released", "VBN", "VERB", "xcomp", 1, "release"),
+    ])
+    start, _ = at(doc, "due")
+    assert "schedule" in schedule_not_cause(doc, start, at(doc, "to")[1])
+    noun = build([
+        ("fell", "VBD", "VERB", "ROOT", 0, "fall"), ("due", "JJ", "ADJ", "amod", 0, "due"),
+        ("to", "IN", "ADP", "prep", 1, "to"), ("demand", "NN", "NOUN", "pobj", 2, "demand"),
+    ])
+    assert schedule_not_cause(noun, at(noun, "due")[0], at(noun, "to")[1]) is None
+
+
+def test_a_negated_effect_is_denied_not_caused():
+    # "Latvia is not expecting an increase due to the woes"
+    doc = build([
+        ("Latvia", "NNP", "PROPN", "nsubj", 3, "Latvia"), ("is", "VBZ", "AUX", "aux", 3, "be"),
+        ("not", "RB", "PART", "neg", 3, "not"), ("expecting", "VBG", "VERB", "ROOT", 3, "expect"),
+        ("an", "DT", "DET", "det", 5, "an"), ("increase", "NN", "NOUN", "dobj", 3, "increase"),
+        ("due", "IN", "ADP", "prep", 3, "due"), ("to", "IN", "ADP", "pcomp", 6, "to"),
+        ("the", "DT", "DET", "det", 9, "the"), ("woes", "NNS", "NOUN", "pobj", 7, "woe"),
+    ])
+    assert negated(doc, at(doc, "due")[0])
+    # the negation is the cause's own: "it will be hard because the arguments are not new"
+    cause_neg = build([
+        ("it", "PRP", "PRON", "nsubj", 1, "it"), ("will", "MD", "AUX", "aux", 2, "will"),
+        ("be", "VB", "AUX", "ROOT", 2, "be"), ("hard", "JJ", "ADJ", "acomp", 2, "hard"),
+        ("because", "IN", "SCONJ", "mark", 6, "because"), ("arguments", "NNS", "NOUN", "nsubj", 6, "argument"),
+        ("are", "VBP", "AUX", "advcl", 2, "be"), ("not", "RB", "PART", "neg", 6, "not"),
+        ("new", "JJ", "ADJ", "acomp", 6, "new"),
+    ])
+    assert not negated(cause_neg, at(cause_neg, "because")[0])
+    assert not negated(FELL_AFTER, at(FELL_AFTER, "after")[0])
+
+
+def test_snap_effect_puts_the_subject_back():
+    # "Hourican , head of the bank , is leaving after ..."
+    doc = build([
+        ("Hourican", "NNP", "PROPN", "nsubj", 8, "Hourican"), (",", ",", "PUNCT", "punct", 0, ","),
+        ("head", "NN", "NOUN", "appos", 0, "head"), ("of", "IN", "ADP", "prep", 2, "of"),
+        ("the", "DT", "DET", "det", 5, "the"), ("bank", "NN", "NOUN", "pobj", 3, "bank"),
+        (",", ",", "PUNCT", "punct", 0, ","), ("is", "VBZ", "AUX", "aux", 8, "be"),
+        ("leaving", "VBG", "VERB", "ROOT", 8, "leave"), ("after", "IN", "ADP", "prep", 8, "after"),
+        ("losses", "NNS", "NOUN", "pobj", 9, "loss"),
+    ])
+    start = at(doc, "is")[0]
+    end = at(doc, "leaving")[1]
+    assert doc.text[slice(*snap_effect(doc, start, end, at(doc, "after")[0]))] == \
+        "Hourican , head of the bank , is leaving"
+
+
+def test_snap_effect_takes_off_a_frame_of_saying():
+    # "analysts suggested that investors sold shares amid uncertainty"
+    doc = build([
+        ("analysts", "NNS", "NOUN", "nsubj", 1, "analyst"), ("suggested", "VBD", "VERB", "ROOT", 1, "suggest"),
+        ("that", "IN", "SCONJ", "mark", 4, "that"), ("investors", "NNS", "NOUN", "nsubj", 4, "investor"),
+        ("sold", "VBD", "VERB", "ccomp", 1, "sell"), ("shares", "NNS", "NOUN", "dobj", 4, "share"),
+        ("amid", "IN", "ADP", "prep", 4, "amid"), ("uncertainty", "NN", "NOUN", "pobj", 6, "uncertainty"),
+    ])
+    span = snap_effect(doc, 0, at(doc, "shares")[1], at(doc, "amid")[0])
+    assert doc.text[slice(*span)] == "investors sold shares"
+    # the cue modifies the saying itself: the frame stays (the weak-cue check drops such links)
+    said = build([
+        ("analysts", "NNS", "NOUN", "nsubj", 1, "analyst"), ("said", "VBD", "VERB", "ROOT", 1, "say"),
+        ("investors", "NNS", "NOUN", "nsubj", 3, "investor"), ("sold", "VBD", "VERB", "ccomp", 1, "sell"),
+        ("after", "IN", "ADP", "prep", 1, "after"), ("talks", "NNS", "NOUN", "pobj", 4, "talk"),
+    ])
+    assert snap_effect(said, 0, at(said, "sold")[1], at(said, "after")[0]) == (0, at(said, "sold")[1])
+
+
+def test_clean_span_drops_datelines_headings_and_tails():
+    text = 'NEW YORK (Reuters) - Stocks fell sharply," said Jane Roe, an analyst'
+    start, end = clean_span(text, 0, len(text))
+    assert text[start:end] == "Stocks fell sharply"
+    text = "COMMENTS: JANE ROE, ECONOMIST: payrolls surprised"
+    assert text[slice(*clean_span(text, 0, len(text)))] == "payrolls surprised"
+    text = "Toyota ( 7203.T ) and General Motors Co ( GM.N"
+    assert text[slice(*clean_span(text, 0, len(text)))] == "Toyota ( 7203.T ) and General Motors Co"
+
+
+def test_fragments_and_clauses():
+    doc = build([
+        ("That", "DT", "PRON", "nsubj", 3, "that"), (",", ",", "PUNCT", "punct", 3, ","),
+        ("economists", "NNS", "NOUN", "nsubj", 3, "economist"), ("say", "VBP", "VERB", "parataxis", 4, "say"),
+        ("is", "VBZ", "AUX", "ROOT", 4, "be"), ("because", "IN", "SCONJ", "mark", 6, "because"),
+        ("growth", "NN", "NOUN", "advcl", 4, "growth"),
+    ])
+    assert is_fragment(doc, 0, at(doc, "is")[1])
+    assert not is_fragment(doc, *at(doc, "growth"))
+    assert has_clause(AS_CLAUSE, 0, at(AS_CLAUSE, "jumped")[1])
+    assert not has_clause(DAY_AFTER, *at(DAY_AFTER, "day"))
+
+
+def test_market_fact():
+    assert market_fact(FELL_AFTER, 0, at(FELL_AFTER, "fell")[1])  # a market verb and noun
+    doc = build([("Raine", "NNP", "PROPN", "nsubj", 1, "Raine"), ("served", "VBD", "VERB", "ROOT", 1, "serve")])
+    assert not market_fact(doc, 0, len(doc.text))
+    assert market_fact(doc, 0, len(doc.text), marks=[(0, 5)])  # a claim inside
+    num = Doc(VOCAB, words=["a", "stake", "worth", "$", "2", "billion"])
+    assert market_fact(num, 0, len(num.text))
+
+
+@pytest.fixture(scope="module")
+def english():
+    from nlp.pipeline import load_language
+
+    return load_language()[0]
+
+
+def _rules(english, text):
+    import nlp.components  # noqa: F401  (registers the Doc extensions)
+    from nlp.components.causes import extract_causes
+
+    doc = english(text)
+    doc._.claims, doc._.instruments = [], []
+    return [(link.cue, link.cause.text, link.effect.text) for link in extract_causes(doc)]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Raine Group also served as adviser to Dick Clark Productions.", []),
+        ("Draghi said after the ECB's August 1 meeting that rates would stay low.", []),
+        ("Industrial output climbed, the Fed said on Wednesday, a day after retail sales data pointed to robust spending.", []),
+        ("The Kwok family is Hong Kong's second wealthiest after that of Li Ka-shing.", []),
+        ("In the coming days, the market will focus on minutes from the Fed meeting, due to be released on Wednesday.", []),
+        ("Former President Michael Francis, who left in June after only 9 months with the company, got a fee.", []),
+        (
+            "Consumer confidence rose to a four-and-a-half-year high in November as consumers became more optimistic.",
+            [("as", "consumers became more optimistic", "Consumer confidence rose to a four-and-a-half-year high in November")],
+        ),
+        (
+            "Sales fell more than 1,200 units because of weak demand.",
+            [("because of", "weak demand", "Sales fell more than 1,200 units")],
+        ),
+    ],
+)
+def test_rules_read_through_the_parse(english, text, expected):
+    assert _rules(english, text) == expected
