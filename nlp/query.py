@@ -343,14 +343,19 @@ def quotes(db: Any, *, symbol: str | None = None, kind: str | None = None,
 
 
 def causes(db: Any, *, symbol: str | None = None, date_from: Any = None, date_to: Any = None,
-           search: str | None = None, article: str | None = None,
+           search: str | None = None, article: str | None = None, min_score: float | None = None,
            limit: int | None = None) -> pd.DataFrame:
     """Cause/effect links with their article, newest article first, in text order.
 
-    ``symbol`` keeps links whose effect is about that symbol (``effect_symbols``).
-    Raises QueryError for a bad date or search.
+    ``symbol`` keeps links whose effect is about that symbol (``effect_symbols``); ``min_score``
+    those whose calibrated score (the share of such links labellers found causal) is at least that.
+    Raises QueryError for a bad date or search, or a score outside 0..1.
     """
     where = _Where()
+    if min_score is not None:
+        if not 0 <= min_score <= 1:
+            raise QueryError(f"--min-score must be between 0 and 1, not {min_score}")
+        where.add("x.score >= ?", min_score)
     conn = _connection(db)
     try:
         if symbol:

@@ -243,3 +243,23 @@ def test_sample_model_confirms_rules(sample, tagger):
     assert {link.method for link in links} <= {"rule", "model", "rule+model"}
     assert any(link.method == "rule+model" for link in links)
     assert all(0.0 < link.score <= 1.0 for link in links)
+
+
+def test_calibrate_sets_the_score_of_each_class():
+    from nlp.components.causes import calibrate, link_class
+    from nlp.types import CausalLink, Span
+
+    links = [CausalLink(Span("a", 0, 1), Span("b", 2, 3), cue="because of", score=0.9),
+             CausalLink(Span("a", 0, 1), Span("b", 2, 3), cue="after", score=0.6),
+             CausalLink(Span("a", 0, 1), Span("b", 2, 3), cue=None, method="model", score=0.99)]
+    assert [link_class(l.method, l.cue) for l in links] == ["rule, strong cue", "rule, weak cue", "model"]
+    table = {"rule, strong cue": 0.96, "rule, weak cue": 0.78}
+    assert [l.score for l in calibrate(links, table)] == [0.96, 0.78, 0.99]  # no class: prior kept
+
+
+def test_the_shipped_calibration_reads():
+    from nlp.components.causes import load_calibration
+
+    table = load_calibration()
+    assert set(table) >= {"rule, strong cue", "rule, weak cue", "rule+model"}
+    assert all(0 < v < 1 for v in table.values())

@@ -165,6 +165,9 @@ def test_quote_row_names_speaker_and_firm(sample_db):
     ({"search": "cross-shareholdings"}, ["S:0", "S:1", "S:2"]),
     ({"date_from": "2024-03-02", "symbol": "^N225"}, ["O:0"]),
     ({"date_to": "2024-03-01", "limit": 1}, ["S:0"]),
+    ({"min_score": 0.85}, ["S:0", "S:2"]),
+    ({"min_score": 0.7, "symbol": "^N225"}, ["O:0", "S:0"]),
+    ({"min_score": 0.95}, []),
 ])
 def test_cause_filters(sample_db, filters, expected):
     assert keys(query.causes(sample_db, **filters), fact_column="idx") == expected
@@ -303,6 +306,11 @@ def test_quotes_command_table_and_csv(sample_db):
     assert "Kenji Abe, analyst" in table.output and "Daiwa Securities (8601.T)" in table.output
     rows = list(csv.DictReader(io.StringIO(invoke("quotes", "--db", sample_db, "--csv").output)))
     assert [r["speaker"] for r in rows] == ["Yuki Tanaka", "Kenji Abe"]
+
+
+def test_cause_min_score_out_of_range(sample_db):
+    with pytest.raises(query.QueryError, match="between 0 and 1"):
+        query.causes(sample_db, min_score=1.5)
 
 
 def test_causes_command(sample_db):

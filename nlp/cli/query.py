@@ -198,6 +198,8 @@ def causes(
     date_to: Optional[str] = TO_OPTION,
     search: Optional[str] = SEARCH_OPTION,
     article: Optional[str] = ARTICLE_OPTION,
+    min_score: Optional[float] = typer.Option(
+        None, "--min-score", help="Links whose calibrated score (share of such links found causal) is at least this."),
     limit: int = LIMIT_OPTION,
     as_json: bool = JSON_OPTION,
     as_csv: bool = CSV_OPTION,
@@ -206,10 +208,10 @@ def causes(
 
     Example:
 
-        newslink causes --symbol ^N225 --search "cross-shareholdings" --csv
+        newslink causes --symbol ^N225 --search "cross-shareholdings" --min-score 0.9 --csv
     """
     list_facts("causes", db, as_json=as_json, as_csv=as_csv, symbol=symbol, date_from=date_from,
-               date_to=date_to, search=search, article=article, limit=limit)
+               date_to=date_to, search=search, article=article, min_score=min_score, limit=limit)
 
 
 @app.command()

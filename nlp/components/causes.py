@@ -40,6 +40,7 @@ from nlp.types import CausalLink, Span
 log = logging.getLogger(__name__)
 
 CUES_FILE = MODELS / "causal" / "cues.json"
+CALIBRATION_FILE = MODELS / "causal" / "calibration.json"
 #: A model link needs at least this mean label probability over each of its spans.
 MODEL_MIN_SCORE = 0.6
 #: Spans that share this share of their words (of the shorter one) are "the same span".
@@ -538,8 +539,36 @@ def extract_causes(doc: Doc, tagger=None) -> list[CausalLink]:
     if tagger is not None:
         sentences = candidate_sentences(cued, doc._.claims, doc._.instruments)
         links = merge_links(doc_text(doc), links, causes_by_model(doc, tagger, sentences))
-    links = market_effects_only(doc, links, doc._.claims)
+    links = calibrate(market_effects_only(doc, links, doc._.claims))
     return link_effects(links, doc._.claims or [], doc._.instruments or [])
+
+
+def link_class(method: str, cue: str | None) -> str:
+    """The class a link's calibrated score is read for: how it was found, and how strong its cue is."""
+    if method != "rule":
+        return method  # "model", "rule+model"
+    return "rule, weak cue" if (cue or "") in load_context().weak_cues else "rule, strong cue"
+
+
+@cache
+def load_calibration(path: str | Path = CALIBRATION_FILE) -> dict[str, float]:
+    """class -> calibrated score from ``path`` (``bench/causes_calibrate.py`` writes it); {} when absent."""
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    return {name: float(row["score"]) for name, row in raw["classes"].items()}
+
+
+def calibrate(links: list[CausalLink], table: dict[str, float] | None = None) -> list[CausalLink]:
+    """Each link's ``score`` set to the share of links of its class that labellers found causal
+    (``nlp/models/causal/calibration.json``); a class the table lacks keeps its prior score."""
+    table = load_calibration() if table is None else table
+    for link in links:
+        score = table.get(link_class(link.method, link.cue))
+        if score is not None:
+            link.score = score
+    return links
 
 
 def market_effects_only(doc: Doc, links: list[CausalLink], claims: Sequence | None = None) -> list[CausalLink]:
