@@ -152,6 +152,33 @@ def line(name: str, measures: dict[str, tuple[int, int]]) -> str:
     return f"  {name}: " + "; ".join(parts)
 
 
+def _sentence_around(row: dict) -> str:
+    """The sentence(s) of the context that hold the stored link."""
+    link, context, offset = row["link"], row["context"], row["context_offset"]
+    a = min(link["cause_start"], link["effect_start"]) - offset
+    b = max(link["cause_end"], link["effect_end"]) - offset
+    starts = [m.end() for m in re.finditer(r"[.!?]\s+(?=[A-Z\"\u201c])", context[:max(a, 0)])]
+    end = re.search(r"[.!?](?=\s+[A-Z\"\u201c]|\s*$)", context[b:])
+    return context[starts[-1] if starts else 0 : b + (end.end() if end else len(context) - b)]
+
+
+def classifier_line(rows: list[dict]) -> str:
+    """The AUC of the task-1 classifier's probability for the stored links' sentences against the
+    labels (0.5: no separation), and its CV threshold's precision and recall of causal links."""
+    from nlp.causal.sentences import SentenceClassifier
+
+    model = SentenceClassifier.load()
+    probs = model.probabilities([_sentence_around(r) for r in rows])
+    gold = [bool(r["label"]["causal"]) for r in rows]
+    pos = [p for p, g in zip(probs, gold) if g]
+    neg = [p for p, g in zip(probs, gold) if not g]
+    auc = sum((p > q) + 0.5 * (p == q) for p in pos for q in neg) / max(len(pos) * len(neg), 1)
+    passed = [g for p, g in zip(probs, gold) if p >= model.threshold]
+    return (f"  task-1 classifier over the {len(rows)} stored links' sentences: AUC {auc:.3f}; at its threshold "
+            f"{model.threshold} it passes {len(passed)} links, {sum(passed)} causal "
+            f"(recall {sum(passed) / max(len(pos), 1):.3f})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sample", type=Path)
@@ -163,6 +190,8 @@ def main() -> None:
                         help="judgements of changed spans (bench/causes_relabel.py)")
     parser.add_argument("--db", type=Path, default=None, help="the run the sample was drawn from")
     parser.add_argument("--show", action="store_true")
+    parser.add_argument("--classifier", action="store_true",
+                        help="also: how well the task-1 sentence classifier separates the labelled links")
     args = parser.parse_args()
     if not args.archive.exists():
         sys.exit(f"{args.archive}: the dev archive is not here (see ../shared/data/SOURCES.md)")
@@ -209,6 +238,8 @@ def main() -> None:
         then = conn.execute(f"SELECT count(*) FROM causes WHERE article_id IN ({','.join('?' * len(ids))})",
                             ids).fetchone()[0]
         print(f"  links in the sampled articles then ({args.db.name}): {then} ({then / len(ids):.2f} an article)")
+    if args.classifier:
+        print(classifier_line(rows))
     print(f"  links in the sampled articles now: {now} ({now / len(members):.2f} an article; "
           + ", ".join(f"{m} {n}" for m, n in methods.most_common()) + ")")
 
