@@ -43,8 +43,9 @@ def context(text: str, start: int, end: int, paragraphs_before: int = 2) -> tupl
 
 
 def draw(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], n: int,
-         rng: random.Random) -> list[dict]:
-    """``n`` rows of ``table`` drawn uniformly at random (by rowid) with ``rng``."""
+         rng: random.Random, exclude: set[str] = frozenset()) -> list[dict]:
+    """``n`` rows of ``table`` drawn uniformly at random (by rowid) with ``rng``, none of them from
+    the articles in ``exclude`` (ids)."""
     total = conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
     chosen: list[dict] = []
     seen: set[int] = set()
@@ -54,7 +55,7 @@ def draw(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], n: int,
             continue
         seen.add(rowid)
         row = conn.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE rowid = ?", (rowid,)).fetchone()
-        if row is not None:
+        if row is not None and dict(zip(columns, row)).get("article_id") not in exclude:
             chosen.append(dict(zip(columns, row)))
     return chosen
 
@@ -86,18 +87,21 @@ def write_halves(conn: sqlite3.Connection, chosen: list[dict], key: str, span, o
 
 
 def sample_main(description: str, seed: int, n: int, table: str, columns: tuple[str, ...], key: str, span) -> None:
-    """The command line of a sampler: ``--db --seed --n --out [--halves]``, then :func:`draw` and
-    :func:`write_halves` over ``table``."""
+    """The command line of a sampler: ``--db --seed --n --out [--halves] [--exclude SAMPLE.jsonl ...]``
+    (no row from an article of an earlier sample), then :func:`draw` and :func:`write_halves` over ``table``."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=seed)
     parser.add_argument("--n", type=int, default=n)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--halves", type=Path, default=None)
+    parser.add_argument("--exclude", type=Path, nargs="*", default=[])
     args = parser.parse_args()
     rng = random.Random(args.seed)
     conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
-    chosen = draw(conn, table, columns, args.n, rng)
+    exclude = {json.loads(line)[key]["article_id"] for path in args.exclude
+               for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+    chosen = draw(conn, table, columns, args.n, rng, exclude)
     write_halves(conn, chosen, key, span, args.out, args.halves, rng)
 
 
