@@ -20,6 +20,7 @@ SAMPLES = {  # folder -> (key of the fact, how a row gives its article date)
     "checks_sample2": ("claim", lambda r: (r.get("published_time") or "")[:10]),
     "quotes_sample": ("quote", lambda r: r["article"]["published"] or ""),
     "causes_sample": ("link", lambda r: r["article"]["published"] or ""),
+    "causes_sample2": ("link", lambda r: r["article"]["published"] or ""),
 }
 
 
@@ -65,3 +66,10 @@ def test_rescoring_judges_changed_spans_by_words_or_relabel():
     key = relabel_key("a:x0", "effect", other["effect"])
     assert judge(row, other, {key: True})["effect"] is True
     assert judge(row, None) == {"kept": False, "causal": True, "unjudged": []}
+
+
+def test_the_second_causes_sample_has_no_article_of_the_first():
+    first = {r["link"]["article_id"] for h in ("tuning", "locked") for r in rows("causes_sample", h)}
+    second = {r["link"]["article_id"] for h in ("tuning", "locked") for r in rows("causes_sample2", h)}
+    assert len(second) > 150 and not first & second
+
