@@ -82,6 +82,61 @@ def test_after_a_time_or_a_statement_is_no_cause():
     assert weak_cue_rejection(FELL_AFTER, *at(FELL_AFTER, "after")) is None
 
 
+def test_after_the_subjects_own_earlier_move_is_a_sequence():
+    # "Shares climbed after hitting a high ." / "Shares fell after discovering fraud ."
+    doc = build([
+        ("Shares", "NNS", "NOUN", "nsubj", 1, "share"), ("climbed", "VBD", "VERB", "ROOT", 1, "climb"),
+        ("after", "IN", "ADP", "prep", 1, "after"), ("hitting", "VBG", "VERB", "pcomp", 2, "hit"),
+        ("a", "DT", "DET", "det", 5, "a"), ("high", "NN", "NOUN", "dobj", 3, "high"),
+    ])
+    assert "sequence" in weak_cue_rejection(doc, *at(doc, "after"))
+    other = build([
+        ("Shares", "NNS", "NOUN", "nsubj", 1, "share"), ("fell", "VBD", "VERB", "ROOT", 1, "fall"),
+        ("after", "IN", "ADP", "prep", 1, "after"), ("discovering", "VBG", "VERB", "pcomp", 2, "discover"),
+        ("fraud", "NN", "NOUN", "dobj", 3, "fraud"),
+    ])
+    assert weak_cue_rejection(other, *at(other, "after")) is None
+
+
+def test_comparisons_and_lists_are_no_cause():
+    # "Novartis closed offices , as did Novo ." / "Following are the highlights ."
+    doc = build([
+        ("Novartis", "NNP", "PROPN", "nsubj", 1, "Novartis"), ("closed", "VBD", "VERB", "ROOT", 1, "close"),
+        ("offices", "NNS", "NOUN", "dobj", 1, "office"), (",", ",", "PUNCT", "punct", 1, ","),
+        ("as", "IN", "SCONJ", "mark", 5, "as"), ("did", "VBD", "AUX", "advcl", 1, "do"),
+        ("Novo", "NNP", "PROPN", "nsubj", 5, "Novo"),
+    ])
+    assert "comparison" in weak_cue_rejection(doc, *at(doc, "as"))
+    listing = build([
+        ("Following", "VBG", "VERB", "csubj", 1, "follow"), ("are", "VBP", "AUX", "ROOT", 1, "be"),
+        ("the", "DT", "DET", "det", 3, "the"), ("highlights", "NNS", "NOUN", "attr", 1, "highlight"),
+    ])
+    assert weak_cue_rejection(listing, *at(listing, "Following")) is not None
+
+
+def test_tracked_by_and_comment_on_are_no_cause():
+    doc = build([
+        ("cities", "NNS", "NOUN", "nsubj", 0, "city"), ("tracked", "VBN", "VERB", "acl", 0, "track"),
+        ("by", "IN", "ADP", "agent", 1, "by"), ("S&P", "NNP", "PROPN", "pobj", 2, "S&P"),
+    ])
+    assert "tracked by" in schedule_not_cause(doc, *at(doc, "tracked"))
+    talk = build([
+        ("Suri", "NNP", "PROPN", "nsubj", 1, "Suri"), ("declined", "VBD", "VERB", "ROOT", 1, "decline"),
+        ("to", "TO", "PART", "aux", 3, "to"), ("comment", "VB", "VERB", "xcomp", 1, "comment"),
+        ("on", "IN", "ADP", "prep", 3, "on"), ("speculation", "NN", "NOUN", "pobj", 4, "speculation"),
+    ])
+    assert "topic" in schedule_not_cause(talk, *at(talk, "on"))
+
+
+def test_a_negated_verb_cue():
+    doc = build([
+        ("cuts", "NNS", "NOUN", "nsubj", 3, "cut"), ("do", "VBP", "AUX", "aux", 3, "do"),
+        ("not", "RB", "PART", "neg", 3, "not"), ("hurt", "VB", "VERB", "ROOT", 3, "hurt"),
+        ("growth", "NN", "NOUN", "dobj", 3, "growth"),
+    ])
+    assert negated(doc, at(doc, "hurt")[0])
+
+
 def test_unparsed_doc_is_left_to_the_cue_book():
     doc = Doc(VOCAB, words=["Raine", "served", "as", "adviser"])
     assert weak_cue_rejection(doc, *at(doc, "as")) is None
@@ -166,6 +221,10 @@ def test_clean_span_drops_datelines_headings_and_tails():
     assert text[start:end] == "Stocks fell sharply"
     text = "COMMENTS: JANE ROE, ECONOMIST: payrolls surprised"
     assert text[slice(*clean_span(text, 0, len(text)))] == "payrolls surprised"
+    text = "ONLINE CHALLENGES Office supply retailers face competition"
+    assert text[slice(*clean_span(text, 0, len(text)))] == "Office supply retailers face competition"
+    text = "IBM shares fell"
+    assert clean_span(text, 0, len(text)) == (0, len(text))
     text = "Toyota ( 7203.T ) and General Motors Co ( GM.N"
     assert text[slice(*clean_span(text, 0, len(text)))] == "Toyota ( 7203.T ) and General Motors Co"
 

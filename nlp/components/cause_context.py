@@ -38,7 +38,7 @@ CONTEXT_FILE = MODELS / "causal" / "context.json"
 
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
 _DATELINE = re.compile(r"^.{0,80}?\((?:Reuters|IFR|Reuters Breakingviews)\)\s*[-\u2013\u2014]+\s*", re.DOTALL)
-_HEADING = re.compile(r"^(?:[A-Z0-9][A-Z0-9&.,'’/ -]*[A-Z0-9.]\s*:\s+)+")
+_HEADING = re.compile(r"^(?:[A-Z0-9][A-Z0-9&.,'’/ -]*[A-Z0-9.]\s*:\s+)+|^(?:[A-Z]{2,}\s+){2,}(?=[A-Z][a-z])")
 _TAIL = re.compile(
     r"""(?:,\s*["”]?|["”]\s*,?)\s*(?:[\w.'’&-]+\s+){0,6}?"""
     r"""(?:said|says|added|adds|told|wrote|noted|warned|explained|argued)\b"""
@@ -54,6 +54,7 @@ class Context:
     not_before_cue: frozenset[str]
     not_after_cue: frozenset[str]
     reporting_verbs: frozenset[str]
+    move_verbs: frozenset[str]
     market_verbs: frozenset[str]
     market_nouns: frozenset[str]
 
@@ -63,7 +64,7 @@ def load_context(path: str | Path = CONTEXT_FILE) -> Context:
     """The word lists of ``path``, loaded once. Raises FileNotFoundError / KeyError on a bad file."""
     raw = json.loads(Path(path).read_text(encoding="utf-8"))
     return Context(*(frozenset(w.lower() for w in raw[key]) for key in (
-        "weak_cues", "time_nouns", "not_before_cue", "not_after_cue", "reporting_verbs",
+        "weak_cues", "time_nouns", "not_before_cue", "not_after_cue", "reporting_verbs", "move_verbs",
         "market_verbs", "market_nouns")))
 
 
@@ -109,6 +110,10 @@ def weak_cue_rejection(doc: Doc, cue_start: int, cue_end: int, context: Context 
         return f"'{word} {after.text}': not a cause"
     if word == "as" and cue.dep_ != "mark":
         return "'as' does not open a clause (a role, a comparison)"
+    if after is not None and after.pos_ == "AUX" and (word == "following" or after.lemma_ in ("do", "have", "be")):
+        return f"'{word} {after.text}': a comparison or a list ('as did', 'following are')"
+    if word == "as" and cue.head.lemma_ == "do" and not any(c.dep_ == "dobj" for c in cue.head.children):
+        return "'as ... do': a comparison"
     head = _clause_head(cue)
     if word in ("after", "following"):
         if before is not None and before.lemma_.lower() in context.time_nouns:
@@ -116,6 +121,10 @@ def weak_cue_rejection(doc: Doc, cue_start: int, cue_end: int, context: Context 
         objects = [c for c in cue.children if c.dep_ in ("pobj", "pcomp")]
         if any(o.lemma_.lower() in context.time_nouns or o.lower_ in context.time_nouns for o in objects):
             return f"'{word} {objects[0].text}': a time"
+        moves = [o for o in objects if o.tag_ == "VBG" and not any(c.dep_ in _SUBJECTS for c in o.children)
+                 and o.lemma_.lower() in context.move_verbs]
+        if moves:
+            return f"'{word} {moves[0].text}': the subject's earlier move, a sequence"
         if cue.dep_ == "prep" and head.pos_ in ("NOUN", "PROPN", "PRON"):
             return f"'{head.text} {word} ...': when the {head.text} was, not what caused it"
     if head.lemma_.lower() in context.reporting_verbs:
@@ -133,6 +142,8 @@ def negated(doc: Doc, cue_start: int) -> bool:
     cue = _token_at(doc, cue_start)
     if cue is None:
         return False
+    if cue.pos_ == "VERB" and any(c.dep_ == "neg" for c in cue.children):
+        return True  # "in a way that does not hurt growth"
     # a conjunction marks the cause's own verb ("because the arguments are not ..."): start above it
     head = _clause_head(cue)
     for up in [head, *head.ancestors]:
@@ -155,6 +166,10 @@ def schedule_not_cause(doc: Doc, cue_start: int, cue_end: int, context: Context 
         return "'due to' + verb: a schedule"
     if words[-1] == "by" and (nxt.ent_type_ in ("DATE", "TIME") or nxt.lemma_.lower() in context.time_nouns):
         return f"'{words[-1]} {nxt.text}': a deadline"
+    if words[-1] in ("tracked", "tracking") and nxt.lower_ == "by":
+        return "'tracked by': followed, measured"
+    if words == ["on"] and tokens[0].head.lemma_.lower() in context.reporting_verbs:
+        return f"'{tokens[0].head.text} on': a topic"
     return None
 
 
