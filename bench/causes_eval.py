@@ -13,7 +13,6 @@ number of stored links per article beside the figures, as issue 12 asks.
 from __future__ import annotations
 
 import argparse
-import json
 import sqlite3
 import sys
 from collections import defaultdict
@@ -21,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from quotes_eval import measure_line, merge  # noqa: E402
+from quotes_eval import load_rows, measure_line, merge  # noqa: E402
 
 MEASURES = ("causal", "both spans right", "cause right", "effect right", "market effect")
 
@@ -53,7 +52,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.merge:
         print(f"{merge(args.sample, args.merge, key='link')} labels written into {args.sample}")
-    rows = [json.loads(line) for line in args.sample.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = load_rows(args.sample)
     labelled = sum(1 for r in rows if r.get("label"))
     print(f"{args.sample}: {labelled} of {len(rows)} links labelled")
     if not labelled:

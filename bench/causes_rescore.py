@@ -18,13 +18,13 @@ ones (at least half of the shorter span each), the closest one when several do. 
 
 Precision is over the kept links. Links the new run makes that no labelled link matches are not in
 the sample and are not judged; the links per article of the sampled articles are printed beside the
-figures (then, from ``--db``, the run the sample was drawn from, and now). ``--show`` prints each labelled link whose verdict changed, to read by hand.
+figures (then, from ``--db``, the run the sample was drawn from, and now). ``--show`` prints each
+labelled link whose verdict changed, to read by hand.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from nlp.articles import article_from_bytes  # noqa: E402
+from quotes_eval import load_rows, measure_line  # noqa: E402
 from quotes_rescore import DEFAULT_ARCHIVE, read_texts  # noqa: E402
 
 EDGE_WORDS = {"the", "a", "an", "and", "or", "but", "that", "has", "have", "had", "is", "was", "were", "are",
@@ -106,14 +107,8 @@ def judge(row: dict, new: dict | None, relabels: dict[str, bool] | None = None) 
 
 def read_relabels(paths: list[Path]) -> dict[str, bool]:
     """key -> ok from the relabel files (lines with ``key`` and ``ok``; unfilled lines skipped)."""
-    found: dict[str, bool] = {}
-    for path in paths:
-        for text in path.read_text(encoding="utf-8").splitlines():
-            if text.strip():
-                item = json.loads(text)
-                if item.get("ok") is not None:
-                    found[item["key"]] = bool(item["ok"])
-    return found
+    return {item["key"]: bool(item["ok"]) for path in paths for item in load_rows(path)
+            if item.get("ok") is not None}
 
 
 def reextract(sample: Path, archive: Path, cache: Path | None, use_model: bool) -> tuple[list[dict], dict]:
@@ -121,8 +116,7 @@ def reextract(sample: Path, archive: Path, cache: Path | None, use_model: bool) 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from nlp.pipeline import extract_article, shared_pipeline
 
-    rows = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines() if line.strip()]
-    rows = [r for r in rows if r.get("label")]
+    rows = [r for r in load_rows(sample) if r.get("label")]
     members = {r["article"]["member"] for r in rows}
     texts = read_texts(archive, members, cache)
     pipeline = shared_pipeline(use_model)
@@ -145,11 +139,6 @@ def tally(verdicts: list[dict]) -> dict[str, tuple[int, int]]:
         "false links dropped": (sum(not v["kept"] and not v["causal"] for v in verdicts),
                                 sum(not v["causal"] for v in verdicts)),
     }
-
-
-def line(name: str, measures: dict[str, tuple[int, int]]) -> str:
-    parts = [f"{k} {a}/{b} ({100 * a / b:.1f}%)" if b else f"{k} -" for k, (a, b) in measures.items()]
-    return f"  {name}: " + "; ".join(parts)
 
 
 def _sentence_around(row: dict) -> str:
@@ -224,12 +213,12 @@ def main() -> None:
     unjudged = sum(len(v["unjudged"]) for v in verdicts)
     if unjudged:
         print(f"  {unjudged} changed spans of causal links match no right span and have no relabel: counted wrong")
-    print(line("all", tally(verdicts)))
+    print(measure_line("all", tally(verdicts)))
     for name, group in sorted(by_method.items(), key=lambda kv: -len(kv[1])):
-        print(line(f"stored as {name}", {k: v for k, v in tally(group).items() if k in ("kept", "causal (precision)")}))
+        print(measure_line(f"stored as {name}", {k: v for k, v in tally(group).items() if k in ("kept", "causal (precision)")}))
     for name, group in sorted(by_cue.items(), key=lambda kv: -len(kv[1])):
         if len(group) >= 5:
-            print(line(f"cue {name}", {k: v for k, v in tally(group).items() if k in ("kept", "causal (precision)")}))
+            print(measure_line(f"cue {name}", {k: v for k, v in tally(group).items() if k in ("kept", "causal (precision)")}))
     if args.db:
         import sqlite3
 

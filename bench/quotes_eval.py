@@ -18,14 +18,14 @@ from collections import defaultdict
 from pathlib import Path
 
 
+def load_rows(path: Path) -> list[dict]:
+    """The JSON objects of a JSON-lines file, blank lines skipped."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def merge(sample: Path, label_files: list[Path], key: str = "quote") -> int:
-    labels = {}
-    for path in label_files:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                labels[row["id"]] = row["label"]
-    rows = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines() if line.strip()]
+    labels = {row["id"]: row["label"] for path in label_files for row in load_rows(path)}
+    rows = load_rows(sample)
     n = 0
     for r in rows:
         if r[key]["id"] in labels:
@@ -83,7 +83,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.merge:
         print(f"{merge(args.sample, args.merge)} labels written into {args.sample}")
-    rows = [json.loads(line) for line in args.sample.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = load_rows(args.sample)
     labelled = sum(1 for r in rows if r.get("label"))
     print(f"{args.sample}: {labelled} of {len(rows)} quotes labelled")
     for kind, measures in sorted(score(rows).items(), key=lambda kv: kv[0] != "all"):

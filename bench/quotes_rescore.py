@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from nlp.articles import article_from_bytes  # noqa: E402
-from quotes_eval import _self, measure_line  # noqa: E402
+from quotes_eval import _self, load_rows, measure_line  # noqa: E402
 
 DEFAULT_ARCHIVE = Path(__file__).resolve().parents[2] / "shared/data/reuters/reuters-2012-08_2013-11-dev.tar.gz"
 SUFFIXES = {"inc", "corp", "corporation", "co", "ltd", "plc", "ag", "sa", "se", "nv", "llc", "lp",
@@ -154,7 +154,7 @@ def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from nlp.pipeline import extract_article, shared_pipeline
 
-    rows = [json.loads(line) for line in args.sample.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = load_rows(args.sample)
     rows = [r for r in rows if r.get("label") and r["label"]["attribution"]]
     texts = read_texts(args.archive, {r["article"]["member"] for r in rows}, args.cache)
     pipeline = shared_pipeline(False)

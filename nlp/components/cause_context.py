@@ -45,6 +45,9 @@ _TAIL = re.compile(
 )
 _TICKER_TAIL = re.compile(r"\(\s*[^\s()]*$")
 _CONTENT = re.compile(r"[A-Za-z0-9]")
+_LOWER = re.compile(r"[a-z]")
+_QUANTITY = re.compile(r"\d\s*(?:%|percent|per cent|pct|points?|basis points|bps)\b|[$€£¥]\s*\d"
+                       r"|\d\s*(?:million|billion|trillion)\b")
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,12 @@ def _tokens(doc: Doc, start: int, end: int) -> list[Token]:
 def _token_at(doc: Doc, char: int) -> Token | None:
     span = doc.char_span(char, char + 1, alignment_mode="expand")
     return span[0] if span is not None and len(span) else None
+
+
+def _roots(tokens: list[Token]) -> list[Token]:
+    """The tokens of a span whose head lies outside it (or who are their own head)."""
+    inside = {t.i for t in tokens}
+    return [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
 
 
 def _parsed(doc: Doc) -> bool:
@@ -189,8 +198,7 @@ def snap_effect(doc: Doc, start: int, end: int, cue_start: int, context: Context
     if not tokens:
         return start, end
     inside = {t.i for t in tokens}
-    roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
-    verb = next((t for t in roots if t.pos_ in ("VERB", "AUX")), None)
+    verb = next((t for t in _roots(tokens) if t.pos_ in ("VERB", "AUX")), None)
     if verb is not None and verb.dep_ == "aux":
         verb = verb.head
     if verb is not None:
@@ -205,9 +213,7 @@ def snap_effect(doc: Doc, start: int, end: int, cue_start: int, context: Context
                 inside = {t.i for t in tokens}
     # a frame of saying: "<someone> said (on Thursday) (that) <clause>"
     cue = _token_at(doc, cue_start) if cue_start >= 0 else None
-    for t in tokens:
-        if t.head.i in inside and t.head.i != t.i:
-            continue  # not a root of the span
+    for t in _roots(tokens):
         if t.lemma_.lower() not in context.reporting_verbs or t.pos_ not in ("VERB", "AUX"):
             continue
         clause = next((c for c in t.children if c.dep_ == "ccomp" and c.i in inside), None)
@@ -233,7 +239,7 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
         start += m.end()
         piece = text[start:end]
     m = _HEADING.match(piece)
-    if m and m.end() < len(piece) and re.search(r"[a-z]", piece[m.end():]):
+    if m and m.end() < len(piece) and _LOWER.search(piece, m.end()):
         start += m.end()
         piece = text[start:end]
     m = _TAIL.search(piece)
@@ -261,8 +267,8 @@ def is_fragment(doc: Doc, start: int, end: int) -> bool:
         return True
     if _parsed(doc):
         inside = {t.i for t in tokens}
-        for t in tokens:
-            if t.lemma_ == "be" and t.dep_ in ("ROOT", "ccomp", "conj") and (t.head.i not in inside or t.head.i == t.i):
+        for t in _roots(tokens):
+            if t.lemma_ == "be" and t.dep_ in ("ROOT", "ccomp", "conj"):
                 complements = [c for c in t.children if c.dep_ in ("attr", "acomp", "ccomp", "xcomp", "prep", "advcl")]
                 if not any(c.i in inside for c in complements):
                     return True
@@ -286,7 +292,7 @@ def market_fact(doc: Doc, start: int, end: int, marks: list[tuple[int, int]] = (
     if any(a < end and start < b for a, b in marks):
         return True
     piece = doc_text(doc)[start:end]
-    if re.search(r"\d\s*(?:%|percent|per cent|pct|points?|basis points|bps)\b|[$€£¥]\s*\d|\d\s*(?:million|billion|trillion)\b", piece):
+    if _QUANTITY.search(piece):
         return True
     for t in _tokens(doc, start, end):
         lemma = t.lemma_.lower()
