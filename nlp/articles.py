@@ -425,7 +425,13 @@ def read_tar(fileobj: io.IOBase | None, source: str, prefix: str | None = None) 
     try:
         with tarfile.open(fileobj=fileobj, mode="r|*") if fileobj is not None else \
                 tarfile.open(source, mode="r|*") as tar:
-            for info in tar:
+            while True:
+                info = tar.next()
+                if info is None:
+                    break
+                # a stream's TarFile keeps every member it read in ``members``; nothing here
+                # looks back, so forget them (20,000 members held about 20 MB)
+                tar.members.clear()
                 if not info.isfile():
                     continue
                 name = f"{prefix}/{info.name}" if prefix else info.name

@@ -155,6 +155,24 @@ def test_archives_stream_members(tmp_path: Path):
         assert [(e.member, e.stage, e.reason) for e in errs] == [("20120911/b", "read", "empty input")]
 
 
+def test_tar_stream_forgets_members_it_has_read(tmp_path: Path, monkeypatch):
+    """A streamed TarFile appends every member to ``members``; over an archive of 20,000 that grew
+    the run's memory, so the reader clears it as it goes."""
+    (tmp_path / "many.tar.gz").write_bytes(_tar_bytes(
+        {f"m{i}": REUTERS_MEMBER.replace("1.2", f"1.{i}").encode() for i in range(30)}))
+    held = []
+    original = tarfile.TarFile.next
+
+    def next_member(self):
+        held.append(len(self.members))
+        return original(self)
+
+    monkeypatch.setattr(tarfile.TarFile, "next", next_member)
+    arts, errs = split(list(read_inputs([tmp_path / "many.tar.gz"])))
+    assert len(arts) == 30 and not errs
+    assert len(held) >= 30 and max(held) <= 1
+
+
 def hostile_folder(root: Path) -> dict[str, int]:
     """A folder of good and broken inputs; returns the expected article and error counts."""
     root.mkdir(parents=True, exist_ok=True)
