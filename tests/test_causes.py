@@ -263,3 +263,25 @@ def test_the_shipped_calibration_reads():
     table = load_calibration()
     assert set(table) >= {"rule, strong cue", "rule, weak cue", "rule+model"}
     assert all(0 < v < 1 for v in table.values())
+
+
+def test_tagger_runs_without_onednn_and_restores_it(tagger, monkeypatch):
+    """oneDNN's per-shape primitive cache grew a run's memory with every new batch shape: the
+    tagger's forward pass runs with it off, and leaves the process's setting as it found it."""
+    import torch
+
+    seen = []
+    forward = type(tagger.head).forward
+
+    def spy(self, *args, **kwargs):
+        seen.append(torch.backends.mkldnn.enabled)
+        return forward(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(tagger.head), "forward", spy)
+    before = torch.backends.mkldnn.enabled
+    texts = ["Shares fell 3 percent after the company cut its forecast.",
+             "The yen weakened because the central bank eased policy again, dealers said."]
+    tagging = tagger.predict(texts)
+    assert seen and not any(seen)
+    assert torch.backends.mkldnn.enabled == before
+    assert [t.cause is not None for t in tagging] == [True, True]

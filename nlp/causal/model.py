@@ -10,6 +10,7 @@ into its weights, so no peft is needed). Nothing is ever downloaded.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import math
@@ -58,6 +59,23 @@ def base_model_dir() -> Path:
     if not (folder / "config.json").exists():
         raise FileNotFoundError(f"no model in {folder}")
     return folder
+
+
+@contextlib.contextmanager
+def without_onednn():
+    """Run torch's CPU operators without oneDNN inside the block, then restore the setting.
+
+    oneDNN keeps a compiled primitive, with its scratch memory, for every input shape it meets (up
+    to 1,024 by default). The tagger's batches come in hundreds of shapes (up to 32 windows of up
+    to 128 pieces), so over an archive that cache kept growing a run: 600 more calls on random
+    shapes took the tagger's process from 598 to 677 MB with oneDNN, and from 521 to 529 MB
+    without it, in the same time (MKL's own matrix products run instead)."""
+    before = torch.backends.mkldnn.enabled
+    torch.backends.mkldnn.enabled = False
+    try:
+        yield
+    finally:
+        torch.backends.mkldnn.enabled = before
 
 
 @cache
@@ -463,12 +481,13 @@ class CausalTagger:
                 return_tensors="pt",
             )
             offsets = enc.pop("offset_mapping")
-            hidden = self.encoder(
-                input_ids=enc["input_ids"],
-                attention_mask=enc["attention_mask"],
-                token_type_ids=enc.get("token_type_ids"),
-            ).last_hidden_state
-            probs = torch.softmax(self.head(hidden, enc["attention_mask"]), dim=-1)
+            with without_onednn():  # memory stays flat over many batch shapes
+                hidden = self.encoder(
+                    input_ids=enc["input_ids"],
+                    attention_mask=enc["attention_mask"],
+                    token_type_ids=enc.get("token_type_ids"),
+                ).last_hidden_state
+                probs = torch.softmax(self.head(hidden, enc["attention_mask"]), dim=-1)
             for row, i in enumerate(idx):
                 special = enc["input_ids"][row].tolist()
                 keep = [
