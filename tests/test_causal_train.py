@@ -19,6 +19,21 @@ def test_split_keeps_each_text_in_one_part():
     assert split_by_text(relations, dev_share=0.3, seed=1) == (train, dev)
 
 
+def test_folds_hold_out_each_text_exactly_once():
+    from nlp.causal.data import Relation, fold_by_text
+
+    relations = [Relation(str(i), f"text {i % 11}", "c", "e", 0, 1, 2, 3) for i in range(60)]
+    held = [fold_by_text(relations, 3, f, seed=2) for f in range(3)]
+    for train, test in held:
+        assert len(train) + len(test) == 60 and test
+        assert not {r.text for r in train} & {r.text for r in test}
+    texts = [r.text for _, test in held for r in test]
+    assert sorted(set(texts)) == sorted({r.text for r in relations}) and len(texts) == 60
+    assert fold_by_text(relations, 3, 1, seed=2) == held[1]
+    with pytest.raises(ValueError, match="fold 3 of 3"):
+        fold_by_text(relations, 3, 3)
+
+
 def test_read_task2_both_layouts(tmp_path):
     from nlp.causal.data import read_task2
 
@@ -87,3 +102,19 @@ def test_committed_tagger_meets_the_dev_target():
     assert scores["relations"] == 235
     assert scores["f1"] >= 0.90
     assert scores["exact_match"] >= 0.70
+
+
+@pytest.mark.model
+def test_a_fold_keeps_its_last_epoch(tmp_path):
+    """Cross-validation (bench/causal_cv.py) trains on the other folds and keeps the last epoch, so
+    the held-out fold chooses nothing."""
+    if not FINCAUSAL.exists():
+        pytest.skip(f"shared data not available: {FINCAUSAL} (tests read ../shared from the repo root)")
+    from nlp.causal.train import train
+
+    config = train(tmp_path, epochs=2, limit=4, batch_size=4, lora_rank=2, max_length=64,
+                   folds=4, fold=1, keep="last", write_card=False)
+    assert config["folds"] == 4 and config["fold"] == 1 and config["keep"] == "last"
+    assert config["dev"]["epoch"] == 2 and len(config["history"]) == 2
+    with pytest.raises(ValueError, match="keep"):
+        train(tmp_path, keep="first")

@@ -172,6 +172,24 @@ def split_by_text(
     return train, dev
 
 
+def fold_by_text(
+    relations: Iterable[Relation], folds: int, fold: int, seed: int = 13
+) -> tuple[list[Relation], list[Relation]]:
+    """Fold ``fold`` of ``folds`` for k-fold cross-validation: (train, held out), no text in both.
+
+    Texts are shuffled with ``seed`` and dealt round the folds, so each text is held out once.
+    """
+    if not 0 <= fold < folds or folds < 2:
+        raise ValueError(f"fold {fold} of {folds}: need 2 or more folds and 0 <= fold < folds")
+    relations = list(relations)
+    keys = sorted({text_key(r.text) for r in relations})
+    random.Random(seed).shuffle(keys)
+    held = {k for n, k in enumerate(keys) if n % folds == fold}
+    train = [r for r in relations if text_key(r.text) not in held]
+    test = [r for r in relations if text_key(r.text) in held]
+    return train, test
+
+
 def write_task2(relations: Iterable[Relation], path: str | Path) -> None:
     """Write relations as a 2020-style ``Index; Text; Cause; Effect`` file (e.g. a dev split)."""
     lines = ["Index; Text; Cause; Effect"]

@@ -175,6 +175,9 @@ def train(
     write_card: bool = True,
     device: str | None = None,
     train_seed: int | None = None,
+    folds: int | None = None,
+    fold: int = 0,
+    keep: str = "best",
 ) -> dict:
     """Train the tagger, keep the epoch with the best dev F1, and write the artifact to ``out_dir``.
 
@@ -184,8 +187,14 @@ def train(
     fixes the split). ``limit`` keeps only the first N training relations (for smoke tests). ``device`` is a
     torch device name (default: ``cuda`` when one is available, else ``cpu``). Returns the
     artifact's config: hyperparameters, split sizes, dev metrics per epoch and the best.
+    ``folds``/``fold``: train on every text outside fold ``fold`` of ``folds`` and score the epochs
+    on that fold (k-fold cross-validation, :func:`nlp.causal.data.fold_by_text`) instead of the
+    ``dev_share`` split. ``keep``: ``"best"`` keeps the epoch with the best score on the held-out
+    part; ``"last"`` keeps the last epoch, so that the held-out score chose nothing.
     Raises FileNotFoundError when no FinCausal data is found.
     """
+    if keep not in ("best", "last"):
+        raise ValueError(f"keep must be 'best' or 'last', not {keep!r}")
     started = time.monotonic()
     if threads:
         torch.set_num_threads(threads)
@@ -197,7 +206,10 @@ def train(
     relations = data.read_training_relations(data_dir)
     if not relations:
         raise FileNotFoundError(f"no FinCausal task-2 files in {data_dir or data.shared_data_dir()}")
-    train_rel, dev_rel = data.split_by_text(relations, dev_share, seed)
+    if folds:
+        train_rel, dev_rel = data.fold_by_text(relations, folds, fold, seed)
+    else:
+        train_rel, dev_rel = data.split_by_text(relations, dev_share, seed)
     if limit:
         train_rel, dev_rel = train_rel[:limit], dev_rel[: max(2, limit // 2)]
     log.info("train %d relations, dev %d", len(train_rel), len(dev_rel))
@@ -233,6 +245,9 @@ def train(
         "learning_rate": learning_rate,
         "head_learning_rate": head_learning_rate,
         "dev_share": dev_share,
+        "folds": folds,
+        "fold": fold if folds else None,
+        "keep": keep,
         "lora_rank": lora_rank,
         "lora_alpha": lora_alpha,
         "data": list(data.TRAIN_FILES),
@@ -284,7 +299,7 @@ def train(
         elapsed = round(time.monotonic() - started)
         history.append({"epoch": epoch, "loss": round(total / max(n, 1), 4), **scores, "elapsed_s": elapsed})
         log.info("epoch %d: %s", epoch, history[-1])
-        if best is None or scores["f1"] > best["f1"]:
+        if best is None or keep == "last" or scores["f1"] > best["f1"]:
             best = {"epoch": epoch, **scores}
             best_pred = predicted
             best_state = {k: v.detach().cpu().clone() for k, v in head.state_dict().items()}
