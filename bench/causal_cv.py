@@ -12,8 +12,8 @@ that a single dev split gives. Each fold writes ``fold<i>.result.json`` under DI
 so ``--summarize`` tabulates a partial run, and ``--only`` runs the missing folds later.
 
 The default recipe is the committed artifact's (``nlp/models/causal/README.md``). On a GPU machine
-the folds run side by side with ``--parallel``; on CPU one fold takes about ten minutes on two
-threads.
+the folds run side by side with ``--parallel``. On this project's 2-core CPU one fold of three
+(16 epochs of 1,084 relations) took 1,974 s on one thread beside another job.
 """
 
 from __future__ import annotations

@@ -156,6 +156,20 @@ def per_row(rows: Sequence[tuple[str, str]], read: dict[str, list]) -> list:
     return [read[text][min(slot, len(read[text]) - 1)] for (_, text), (_, slot) in zip(rows, relation_slots(rows))]
 
 
+def _shuffled_text_keys(relations: list[Relation], seed: int) -> list[str]:
+    """The distinct text keys of ``relations``, sorted and then shuffled with ``seed``."""
+    keys = sorted({text_key(r.text) for r in relations})
+    random.Random(seed).shuffle(keys)
+    return keys
+
+
+def _hold_out(relations: list[Relation], held: set[str]) -> tuple[list[Relation], list[Relation]]:
+    """(relations whose text is not in ``held``, relations whose text is)."""
+    train = [r for r in relations if text_key(r.text) not in held]
+    rest = [r for r in relations if text_key(r.text) in held]
+    return train, rest
+
+
 def split_by_text(
     relations: Iterable[Relation], dev_share: float = 0.15, seed: int = 13
 ) -> tuple[list[Relation], list[Relation]]:
@@ -164,12 +178,8 @@ def split_by_text(
     Texts are shuffled with ``seed``; the first ``dev_share`` of them go to dev.
     """
     relations = list(relations)
-    keys = sorted({text_key(r.text) for r in relations})
-    random.Random(seed).shuffle(keys)
-    dev_keys = set(keys[: round(len(keys) * dev_share)])
-    train = [r for r in relations if text_key(r.text) not in dev_keys]
-    dev = [r for r in relations if text_key(r.text) in dev_keys]
-    return train, dev
+    keys = _shuffled_text_keys(relations, seed)
+    return _hold_out(relations, set(keys[: round(len(keys) * dev_share)]))
 
 
 def fold_by_text(
@@ -182,12 +192,8 @@ def fold_by_text(
     if not 0 <= fold < folds or folds < 2:
         raise ValueError(f"fold {fold} of {folds}: need 2 or more folds and 0 <= fold < folds")
     relations = list(relations)
-    keys = sorted({text_key(r.text) for r in relations})
-    random.Random(seed).shuffle(keys)
-    held = {k for n, k in enumerate(keys) if n % folds == fold}
-    train = [r for r in relations if text_key(r.text) not in held]
-    test = [r for r in relations if text_key(r.text) in held]
-    return train, test
+    keys = _shuffled_text_keys(relations, seed)
+    return _hold_out(relations, {k for n, k in enumerate(keys) if n % folds == fold})
 
 
 def write_task2(relations: Iterable[Relation], path: str | Path) -> None:

@@ -466,6 +466,7 @@ class CausalTagger:
         return cls(encoder, head, config)
 
     @torch.inference_mode()
+    @without_onednn()  # memory stays flat over many batch shapes
     def probabilities(self, texts: Sequence[str], batch_size: int = 32) -> list[tuple[list, list]]:
         """Per text: (piece character offsets, piece label probabilities), special tokens left out."""
         results: list[tuple[list, list]] = [([], []) for _ in texts]
@@ -481,13 +482,12 @@ class CausalTagger:
                 return_tensors="pt",
             )
             offsets = enc.pop("offset_mapping")
-            with without_onednn():  # memory stays flat over many batch shapes
-                hidden = self.encoder(
-                    input_ids=enc["input_ids"],
-                    attention_mask=enc["attention_mask"],
-                    token_type_ids=enc.get("token_type_ids"),
-                ).last_hidden_state
-                probs = torch.softmax(self.head(hidden, enc["attention_mask"]), dim=-1)
+            hidden = self.encoder(
+                input_ids=enc["input_ids"],
+                attention_mask=enc["attention_mask"],
+                token_type_ids=enc.get("token_type_ids"),
+            ).last_hidden_state
+            probs = torch.softmax(self.head(hidden, enc["attention_mask"]), dim=-1)
             for row, i in enumerate(idx):
                 special = enc["input_ids"][row].tolist()
                 keep = [
