@@ -289,3 +289,116 @@ def _rules(english, text):
 )
 def test_rules_read_through_the_parse(english, text, expected):
     assert _rules(english, text) == expected
+
+
+def test_as_with_an_ongoing_verb_is_meanwhile_not_because():
+    # "Revenue will drop as it continues to grow ." / "Revenue dropped as demand fell ."
+    doc = build([
+        ("Revenue", "NN", "NOUN", "nsubj", 2, "revenue"), ("will", "MD", "AUX", "aux", 2, "will"),
+        ("drop", "VB", "VERB", "ROOT", 2, "drop"), ("as", "IN", "SCONJ", "mark", 5, "as"),
+        ("it", "PRP", "PRON", "nsubj", 5, "it"), ("continues", "VBZ", "VERB", "advcl", 2, "continue"),
+        ("to", "TO", "PART", "aux", 7, "to"), ("grow", "VB", "VERB", "xcomp", 5, "grow"),
+    ])
+    assert "meanwhile" in weak_cue_rejection(doc, *at(doc, "as"))
+    other = build([
+        ("Revenue", "NN", "NOUN", "nsubj", 1, "revenue"), ("dropped", "VBD", "VERB", "ROOT", 1, "drop"),
+        ("as", "IN", "SCONJ", "mark", 4, "as"), ("demand", "NN", "NOUN", "nsubj", 4, "demand"),
+        ("fell", "VBD", "VERB", "advcl", 1, "fall"),
+    ])
+    assert weak_cue_rejection(other, *at(other, "as")) is None
+
+
+def test_after_the_subjects_own_path_dates_and_amounts_are_no_cause():
+    # "Shares rebounded after earlier losses ." / "Shares fell after heavy losses ."
+    earlier = build([
+        ("Shares", "NNS", "NOUN", "nsubj", 1, "share"), ("rebounded", "VBD", "VERB", "ROOT", 1, "rebound"),
+        ("after", "IN", "ADP", "prep", 1, "after"), ("earlier", "JJR", "ADJ", "amod", 4, "earlier"),
+        ("losses", "NNS", "NOUN", "pobj", 2, "loss"),
+    ])
+    assert "path" in weak_cue_rejection(earlier, *at(earlier, "after"))
+    heavy = build([
+        ("Shares", "NNS", "NOUN", "nsubj", 1, "share"), ("fell", "VBD", "VERB", "ROOT", 1, "fall"),
+        ("after", "IN", "ADP", "prep", 1, "after"), ("heavy", "JJ", "ADJ", "amod", 4, "heavy"),
+        ("losses", "NNS", "NOUN", "pobj", 2, "loss"),
+    ])
+    assert weak_cue_rejection(heavy, *at(heavy, "after")) is None
+    # "The S&P closed lower after setting a record high ." / "... after reporting a record profit ."
+    rows = [("S&P", "NNP", "PROPN", "nsubj", 1, "S&P"), ("closed", "VBD", "VERB", "ROOT", 1, "close"),
+            ("after", "IN", "ADP", "prep", 1, "after"), ("setting", "VBG", "VERB", "pcomp", 2, "set"),
+            ("a", "DT", "DET", "det", 6, "a"), ("record", "NN", "NOUN", "compound", 6, "record"),
+            ("high", "NN", "NOUN", "dobj", 3, "high")]
+    high = build(rows)
+    assert "path" in weak_cue_rejection(high, *at(high, "after"))
+    profit = build(rows[:3] + [("reporting", "VBG", "VERB", "pcomp", 2, "report")] + rows[4:6]
+                   + [("profit", "NN", "NOUN", "dobj", 3, "profit")])
+    assert weak_cue_rejection(profit, *at(profit, "after")) is None
+    # "Funds accumulated after November 2008 ." (a date) / "It raised 5 billion after expenses ."
+    date = Doc(VOCAB, words=["Funds", "accumulated", "after", "November", "2008"],
+               tags=["NNS", "VBD", "IN", "NNP", "CD"], pos=["NOUN", "VERB", "ADP", "PROPN", "NUM"],
+               deps=["nsubj", "ROOT", "prep", "pobj", "nummod"], heads=[1, 1, 1, 2, 3],
+               lemmas=["fund", "accumulate", "after", "November", "2008"],
+               ents=["O", "O", "O", "B-DATE", "I-DATE"], sent_starts=[True, False, False, False, False])
+    assert "date" in weak_cue_rejection(date, *at(date, "after"))
+    net = build([
+        ("It", "PRP", "PRON", "nsubj", 1, "it"), ("raised", "VBD", "VERB", "ROOT", 1, "raise"),
+        ("5", "CD", "NUM", "nummod", 3, "5"), ("billion", "CD", "NUM", "dobj", 1, "billion"),
+        ("after", "IN", "ADP", "prep", 1, "after"), ("expenses", "NNS", "NOUN", "pobj", 4, "expense"),
+    ])
+    assert "net of" in weak_cue_rejection(net, *at(net, "after"))
+
+
+def test_after_as_a_particle_a_ranking_or_a_first_step_is_no_cause():
+    # "He is cleaning up after the episode ."
+    clean = build([
+        ("He", "PRP", "PRON", "nsubj", 2, "he"), ("is", "VBZ", "AUX", "aux", 2, "be"),
+        ("cleaning", "VBG", "VERB", "ROOT", 2, "clean"), ("up", "RP", "ADP", "prt", 2, "up"),
+        ("after", "IN", "ADP", "prep", 2, "after"), ("the", "DT", "DET", "det", 6, "the"),
+        ("episode", "NN", "NOUN", "pobj", 4, "episode"),
+    ])
+    assert "phrasal" in weak_cue_rejection(clean, *at(clean, "after"))
+    # "Itera is its second acquisition after the takeover ."
+    ranking = build([
+        ("Itera", "NNP", "PROPN", "nsubj", 1, "Itera"), ("is", "VBZ", "AUX", "ROOT", 1, "be"),
+        ("its", "PRP$", "PRON", "poss", 4, "its"), ("second", "JJ", "ADJ", "amod", 4, "second"),
+        ("acquisition", "NN", "NOUN", "attr", 1, "acquisition"), ("after", "IN", "ADP", "prep", 1, "after"),
+        ("the", "DT", "DET", "det", 7, "the"), ("takeover", "NN", "NOUN", "pobj", 5, "takeover"),
+    ])
+    assert "ranking" in weak_cue_rejection(ranking, *at(ranking, "after"))
+    # "GM shifted after first partnering with AvtoVAZ ."
+    first = build([
+        ("GM", "NNP", "PROPN", "nsubj", 1, "GM"), ("shifted", "VBD", "VERB", "ROOT", 1, "shift"),
+        ("after", "IN", "ADP", "prep", 1, "after"), ("first", "RB", "ADV", "advmod", 4, "first"),
+        ("partnering", "VBG", "VERB", "pcomp", 2, "partner"),
+    ])
+    assert weak_cue_rejection(first, *at(first, "after")) is not None
+
+
+def test_strong_cues_that_last_consider_or_name_a_kind():
+    # "talks that have dragged on nearly three years" / "losses dragged on the index"
+    lasted = build([
+        ("talks", "NNS", "NOUN", "ROOT", 0, "talk"), ("that", "WDT", "PRON", "nsubj", 3, "that"),
+        ("have", "VBP", "AUX", "aux", 3, "have"), ("dragged", "VBN", "VERB", "relcl", 0, "drag"),
+        ("on", "RP", "ADP", "prt", 3, "on"), ("nearly", "RB", "ADV", "advmod", 6, "nearly"),
+        ("three", "CD", "NUM", "nummod", 7, "three"), ("years", "NNS", "NOUN", "npadvmod", 3, "year"),
+    ])
+    dragged = (at(lasted, "dragged")[0], at(lasted, "on")[1])
+    assert "lasted" in schedule_not_cause(lasted, *dragged)
+    weighing = build([
+        ("losses", "NNS", "NOUN", "nsubj", 1, "loss"), ("dragged", "VBD", "VERB", "ROOT", 1, "drag"),
+        ("on", "IN", "ADP", "prep", 1, "on"), ("the", "DT", "DET", "det", 4, "the"),
+        ("index", "NN", "NOUN", "pobj", 2, "index"),
+    ])
+    assert schedule_not_cause(weighing, at(weighing, "dragged")[0], at(weighing, "on")[1]) is None
+    # "The proposal is being weighed by regulators"
+    considered = build([
+        ("proposal", "NN", "NOUN", "nsubjpass", 3, "proposal"), ("is", "VBZ", "AUX", "aux", 3, "be"),
+        ("being", "VBG", "AUX", "auxpass", 3, "be"), ("weighed", "VBN", "VERB", "ROOT", 3, "weigh"),
+        ("by", "IN", "ADP", "agent", 3, "by"), ("regulators", "NNS", "NOUN", "pobj", 4, "regulator"),
+    ])
+    assert "considered" in schedule_not_cause(considered, at(considered, "weighed")[0], at(considered, "by")[1])
+    # "the plane 's tracking system"
+    kind = build([
+        ("plane", "NN", "NOUN", "poss", 3, "plane"), ("'s", "POS", "PART", "case", 0, "'s"),
+        ("tracking", "NN", "NOUN", "compound", 3, "tracking"), ("system", "NN", "NOUN", "ROOT", 3, "system"),
+    ])
+    assert "kind" in schedule_not_cause(kind, *at(kind, "tracking"))

@@ -37,7 +37,7 @@ from nlp.paths import MODELS
 CONTEXT_FILE = MODELS / "causal" / "context.json"
 
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
-_DATELINE = re.compile(r"^.{0,80}?\((?:Reuters|IFR|Reuters Breakingviews)\)\s*[-\u2013\u2014]+\s*", re.DOTALL)
+_DATELINE = re.compile(r"^.{0,80}?\(?(?:Reuters|IFR|Reuters Breakingviews)\)\s*[-\u2013\u2014]+\s*", re.DOTALL)
 _HEADING = re.compile(r"^(?:[A-Z0-9][A-Z0-9&.,'’/ -]*[A-Z0-9.]\s*:\s+)+|^(?:[A-Z]{2,}\s+){2,}(?=[A-Z][a-z])")
 _TAIL = re.compile(
     r"""(?:,\s*["”]?|["”]\s*,?)\s*(?:[\w.'’&-]+\s+){0,6}?"""
@@ -60,6 +60,14 @@ class Context:
     move_verbs: frozenset[str]
     market_verbs: frozenset[str]
     market_nouns: frozenset[str]
+    ongoing_verbs: frozenset[str]
+    move_nouns: frozenset[str]
+    earlier_words: frozenset[str]
+    extreme_nouns: frozenset[str]
+    reach_verbs: frozenset[str]
+    net_of_nouns: frozenset[str]
+    phrasal_after: frozenset[str]
+    ordinals: frozenset[str]
 
 
 @cache
@@ -68,7 +76,8 @@ def load_context(path: str | Path = CONTEXT_FILE) -> Context:
     raw = json.loads(Path(path).read_text(encoding="utf-8"))
     return Context(*(frozenset(w.lower() for w in raw[key]) for key in (
         "weak_cues", "time_nouns", "not_before_cue", "not_after_cue", "reporting_verbs", "move_verbs",
-        "market_verbs", "market_nouns")))
+        "market_verbs", "market_nouns", "ongoing_verbs", "move_nouns", "earlier_words", "extreme_nouns",
+        "reach_verbs", "net_of_nouns", "phrasal_after", "ordinals")))
 
 
 def _tokens(doc: Doc, start: int, end: int) -> list[Token]:
@@ -123,23 +132,49 @@ def weak_cue_rejection(doc: Doc, cue_start: int, cue_end: int, context: Context 
         return f"'{word} {after.text}': a comparison or a list ('as did', 'following are')"
     if word == "as" and cue.head.lemma_ == "do" and not any(c.dep_ == "dobj" for c in cue.head.children):
         return "'as ... do': a comparison"
+    if word == "as" and cue.head.lemma_.lower() in context.ongoing_verbs:
+        return f"'as ... {cue.head.text}': what goes on meanwhile, or a condition, not a reason"
     head = _clause_head(cue)
     if word in ("after", "following"):
-        if before is not None and before.lemma_.lower() in context.time_nouns:
-            return f"'{before.text} {word}': a time"
-        objects = [c for c in cue.children if c.dep_ in ("pobj", "pcomp")]
-        if any(o.lemma_.lower() in context.time_nouns or o.lower_ in context.time_nouns for o in objects):
-            return f"'{word} {objects[0].text}': a time"
-        moves = [o for o in objects if o.tag_ == "VBG" and not any(c.dep_ in _SUBJECTS for c in o.children)
-                 and o.lemma_.lower() in context.move_verbs]
-        if moves:
-            return f"'{word} {moves[0].text}': the subject's earlier move, a sequence"
-        if cue.dep_ == "prep" and head.pos_ in ("NOUN", "PROPN", "PRON"):
-            return f"'{head.text} {word} ...': when the {head.text} was, not what caused it"
+        why = _after_not_cause(cue, word, before, head, context)
+        if why:
+            return why
     if head.lemma_.lower() in context.reporting_verbs:
         return f"'{word}' dates the statement ('{head.text}')"
     if word == "as" and head.lemma_.lower() == "come":
         return "'came as': an arrival in time"
+    return None
+
+
+def _after_not_cause(cue: Token, word: str, before: Token | None, head: Token, context: Context) -> str | None:
+    """Why "after"/"following" here names a time, a sequence, a ranking or an amount, not a cause."""
+    if before is not None and before.lemma_.lower() in context.time_nouns:
+        return f"'{before.text} {word}': a time"
+    objects = [c for c in cue.children if c.dep_ in ("pobj", "pcomp")]
+    if any(o.lemma_.lower() in context.time_nouns or o.lower_ in context.time_nouns for o in objects):
+        return f"'{word} {objects[0].text}': a time"
+    if any(o.ent_type_ in ("DATE", "TIME") and o.pos_ == "PROPN" for o in objects):
+        return f"'{word} {objects[0].text}': a date"
+    moves = [o for o in objects if o.tag_ == "VBG" and not any(c.dep_ in _SUBJECTS for c in o.children)
+             and o.lemma_.lower() in context.move_verbs]
+    if moves:
+        return f"'{word} {moves[0].text}': the subject's earlier move, a sequence"
+    for o in objects:
+        lemma = o.lemma_.lower()
+        if lemma in context.move_nouns and any(c.lower_ in context.earlier_words for c in o.children):
+            return f"'{word} earlier {o.text}': the subject's own path, a sequence"
+        if (o.tag_ == "VBG" and lemma in context.reach_verbs and not any(c.dep_ in _SUBJECTS for c in o.children)
+                and any(c.dep_ == "dobj" and c.lemma_.lower() in context.extreme_nouns for c in o.children)):
+            return f"'{word} {o.text} a high or low': the subject's own path, a sequence"
+        if lemma in context.net_of_nouns:
+            return f"'{word} {o.text}': an amount net of them"
+    if head.lemma_.lower() in context.phrasal_after:
+        return f"'{head.text} {word}': a phrasal verb"
+    if head.lemma_ == "be" and any(c.dep_ == "attr" and any(m.lower_ in context.ordinals or m.tag_ == "JJS"
+                                                            for m in c.children) for c in head.children):
+        return f"'is the second ... {word}': a ranking"
+    if cue.dep_ == "prep" and head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return f"'{head.text} {word} ...': when the {head.text} was, not what caused it"
     return None
 
 
@@ -177,6 +212,16 @@ def schedule_not_cause(doc: Doc, cue_start: int, cue_end: int, context: Context 
         return f"'{words[-1]} {nxt.text}': a deadline"
     if words[-1] in ("tracked", "tracking") and nxt.lower_ == "by":
         return "'tracked by': followed, measured"
+    if words == ["tracking"] and tokens[0].dep_ in ("amod", "compound", "nmod"):
+        return "'tracking' + noun: a kind of thing ('its tracking system')"
+    if words[0] in ("drag", "drags", "dragged", "dragging") and words[-1] == "on" and (
+            nxt.is_punct or nxt.like_num or nxt.ent_type_ in ("DATE", "TIME")
+            or nxt.lower_ in ("for", "nearly", "almost", "into", "until", "since", "throughout")
+            or nxt.lemma_.lower() in context.time_nouns):
+        return "'dragged on' + a time: it lasted"
+    if words[0] == "weighed" and words[-1] == "by" and (
+            any(c.lower_ == "being" for c in tokens[0].children) or nxt.ent_type_ in ("ORG", "PERSON", "GPE")):
+        return "'weighed by' someone: considered"
     if words == ["on"] and tokens[0].head.lemma_.lower() in context.reporting_verbs:
         return f"'{tokens[0].head.text} on': a topic"
     return None
@@ -252,6 +297,75 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] in " \t\n,;:\"“”'(":
         end -= 1
     return start, end
+
+
+#: tags of the words a span does not end on: auxiliaries and modals, adverbs, a pre-conjunction
+_LOOSE_END_TAGS = {"MD", "RB", "RBR", "RBS", "CC", "PDT"}
+
+
+def trim_loose_end(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without the auxiliaries, adverbs and "both"/"either" it ends on that hang on a
+    word outside it, the cue's verb as a rule ("the sector has been badly [hit by]" -> "the sector",
+    "rates both [hurt]" -> "rates"); a main verb ("the only asset that it really has") and an adverb
+    of the span's own ("a year ago") stay. Unparsed: unchanged."""
+    if not _parsed(doc):
+        return start, end
+    tokens = _tokens(doc, start, end)
+    while len(tokens) > 1:
+        last = tokens[-1]
+        loose = last.pos_ == "AUX" or last.tag_ in _LOOSE_END_TAGS or last.dep_ == "preconj"
+        outside = not tokens[0].i <= last.head.i <= tokens[-1].i  # it hangs on the cue or beyond
+        if not (loose and outside) or last.pos_ == "VERB" or last.lower_ == "not":
+            break
+        tokens.pop()
+    if len(tokens) == len(_tokens(doc, start, end)):
+        return start, end
+    return start, tokens[-1].idx + len(tokens[-1].text) if tokens else end
+
+
+def _common_head(a: Token, b: Token) -> Token | None:
+    ups = {a.i, *(t.i for t in a.ancestors)}
+    for t in (b, *b.ancestors):
+        if t.i in ups:
+            return t
+    return None
+
+
+def through_phrase_commas(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """[start, end) carried on past a comma that lies inside a noun phrase: a list ("technology,
+    media and telecom") or a row of adjectives ("the lightweight, fuel-efficient jetliners"), to the
+    end of that phrase. A comma before a relative pronoun or between clauses stops it, as it did."""
+    if not _parsed(doc):
+        return start, end
+    tokens = _tokens(doc, start, end)
+    if not tokens:
+        return start, end
+    sent_end = tokens[-1].sent.end
+    while True:
+        last = tokens[-1]
+        if last.i + 2 >= sent_end or doc[last.i + 1].text != ",":
+            break
+        nxt = doc[last.i + 2]
+        if nxt.tag_ in ("WDT", "WP", "WP$") or nxt.pos_ in ("VERB", "AUX", "SCONJ", "CCONJ"):
+            break
+        head = _common_head(last, nxt)
+        if head is None or head.pos_ not in ("NOUN", "PROPN") or head.i < tokens[0].i:
+            break
+        right = head.right_edge
+        if right.i <= last.i or right.i >= sent_end:
+            break
+        # never into a relative or another clause inside the phrase's subtree
+        stop = next((t for t in doc[last.i + 1 : right.i + 1] if t.dep_ in ("relcl", "advcl", "ccomp")
+                     or t.tag_ in ("WDT", "WP", "WP$")), None)
+        if stop is not None:
+            cut = min(stop.left_edge.i, stop.i) - 1
+            while cut > last.i and doc[cut].is_punct:
+                cut -= 1
+            if cut <= last.i + 1:
+                break
+            right = doc[cut]
+        tokens = list(doc[tokens[0].i : right.i + 1])
+    return start, max(end, tokens[-1].idx + len(tokens[-1].text))
 
 
 def is_fragment(doc: Doc, start: int, end: int) -> bool:
