@@ -21,6 +21,8 @@ SAMPLES = {  # folder -> (key of the fact, how a row gives its article date)
     "quotes_sample": ("quote", lambda r: r["article"]["published"] or ""),
     "causes_sample": ("link", lambda r: r["article"]["published"] or ""),
     "causes_sample2": ("link", lambda r: r["article"]["published"] or ""),
+    "causes_sample3": ("link", lambda r: r["article"]["published"] or ""),
+    "quotes_sample2": ("quote", lambda r: r["article"]["published"] or ""),
 }
 
 
@@ -39,10 +41,11 @@ def test_every_row_is_labelled_and_each_date_on_one_side(folder):
     assert not {date_of(r) for r in tuning} & {date_of(r) for r in locked}
 
 
-def test_causes_relabels_name_links_of_their_half():
+@pytest.mark.parametrize("folder", ["causes_sample", "causes_sample3"])
+def test_causes_relabels_name_links_of_their_half(folder):
     for half in ("tuning", "locked"):
-        ids = {r["link"]["id"] for r in rows("causes_sample", half)}
-        path = DATA / "causes_sample" / f"relabels_{half}.jsonl"
+        ids = {r["link"]["id"] for r in rows(folder, half)}
+        path = DATA / folder / f"relabels_{half}.jsonl"
         for line in path.read_text(encoding="utf-8").splitlines():
             item = json.loads(line)
             assert item["key"].split("|")[0] in ids
@@ -73,3 +76,15 @@ def test_the_second_causes_sample_has_no_article_of_the_first():
     second = {r["link"]["article_id"] for h in ("tuning", "locked") for r in rows("causes_sample2", h)}
     assert len(second) > 150 and not first & second
 
+
+
+def test_later_samples_have_no_article_of_an_earlier_one():
+    """Each new sample is drawn from articles no earlier sample of any issue read (its locked half
+    would not be new text otherwise)."""
+    def members(folder: str) -> set[str]:
+        return {r["article"]["member"] for h in ("tuning", "locked") for r in rows(folder, h)}
+
+    earlier = members("causes_sample") | members("causes_sample2") | members("quotes_sample")
+    third, quotes = members("causes_sample3"), members("quotes_sample2")
+    assert len(third) > 150 and not third & earlier
+    assert len(quotes) > 100 and not quotes & earlier
