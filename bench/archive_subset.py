@@ -16,10 +16,14 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import random
+import sys
 import tarfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from quotes_eval import load_rows  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCHIVE = ROOT.parent / "shared" / "data" / "reuters" / "reuters-2012-08_2013-11-dev.tar.gz"
@@ -27,14 +31,8 @@ ARCHIVE = ROOT.parent / "shared" / "data" / "reuters" / "reuters-2012-08_2013-11
 
 def sampled_members(paths: list[Path]) -> set[str]:
     """The archive members of every article named in the sample files."""
-    members = set()
-    for path in paths:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                member = (json.loads(line).get("article") or {}).get("member")
-                if member:
-                    members.add(member)
-    return members
+    members = {(row.get("article") or {}).get("member") for path in paths for row in load_rows(path)}
+    return members - {None, ""}
 
 
 def member_names(archive: Path) -> list[str]:

@@ -44,15 +44,15 @@ def main() -> None:
             rows, records = reextract(sample, args.archive, args.cache, use_model)
             for r in rows:
                 new = match(r["link"], records[r["article"]["member"]]["causes"])
-                name = link_class(new["method"], new["cue"]) if new is not None else None
-                if name is not None and name not in seen:
-                    counts[name][0] += bool(r["label"]["causal"])
-                    counts[name][1] += 1
-    name = " ".join(str(s) for s in args.samples)
+                cls = link_class(new["method"], new["cue"]) if new is not None else None
+                if cls is not None and cls not in seen:
+                    counts[cls][0] += bool(r["label"]["causal"])
+                    counts[cls][1] += 1
+    samples = " ".join(str(s) for s in args.samples)
     if args.check:
         table = load_calibration()
         gap = total = 0
-        print(f"{name}: reliability of nlp/models/causal/calibration.json")
+        print(f"{samples}: reliability of nlp/models/causal/calibration.json")
         for name, (causal, links) in sorted(counts.items(), key=lambda kv: -kv[1][1]):
             score = table.get(name)
             print(f"  {name}: calibrated {score if score is not None else '-'}; "
@@ -68,7 +68,7 @@ def main() -> None:
     out = {"about": "Calibrated scores of causal links by class (nlp.components.causes.link_class): the share "
                     "of a labelled sample's links of that class that labellers found causal, Laplace-smoothed "
                     "((causal + 1) / (links + 2)). Written by bench/causes_calibrate.py.",
-           "sample": name, "classes": classes}
+           "sample": samples, "classes": classes}
     text = json.dumps(out, indent=1) + "\n"
     if args.out:
         args.out.write_text(text, encoding="utf-8")

@@ -311,16 +311,17 @@ def trim_loose_end(doc: Doc, start: int, end: int) -> tuple[int, int]:
     if not _parsed(doc):
         return start, end
     tokens = _tokens(doc, start, end)
-    while len(tokens) > 1:
-        last = tokens[-1]
+    kept = len(tokens)
+    while kept > 1:
+        last = tokens[kept - 1]
         loose = last.pos_ == "AUX" or last.tag_ in _LOOSE_END_TAGS or last.dep_ == "preconj"
-        outside = not tokens[0].i <= last.head.i <= tokens[-1].i  # it hangs on the cue or beyond
+        outside = not tokens[0].i <= last.head.i <= last.i  # it hangs on the cue or beyond
         if not (loose and outside) or last.pos_ == "VERB" or last.lower_ == "not":
             break
-        tokens.pop()
-    if len(tokens) == len(_tokens(doc, start, end)):
+        kept -= 1
+    if kept == len(tokens):
         return start, end
-    return start, tokens[-1].idx + len(tokens[-1].text) if tokens else end
+    return start, tokens[kept - 1].idx + len(tokens[kept - 1].text)
 
 
 def _common_head(a: Token, b: Token) -> Token | None:

@@ -345,7 +345,8 @@ def causes_by_rules(
     book = book or load_cues()
     context = load_context()
     text = doc_text(doc)
-    parsed = doc.has_annotation("DEP")
+    # the parse says which trailing words are loose (an auxiliary, an adverb); without it, the word list
+    trailing = frozenset() if doc.has_annotation("DEP") else book.trailing
     links: list[CausalLink] = []
     for sent, hits in cued if cued is not None else sentence_cues(doc, book):
         starts, ends, ands = _boundaries(sent, book, hits)
@@ -378,11 +379,9 @@ def causes_by_rules(
                 continue
             if h.cue.direction == "backward":
                 effect = snap_effect(doc, *_trim(text, *effect), h.start, context)
-            # the parse says which trailing words are loose (an auxiliary, an adverb); without it, the word list
-            trailing = frozenset() if parsed else book.trailing
-            if parsed and h.cue.direction == "backward":
+            if h.cue.direction == "backward":
                 cause = through_phrase_commas(doc, *cause)
-            elif parsed:
+            else:
                 effect = through_phrase_commas(doc, *effect)
             effect = _trim(text, *trim_loose_end(doc, *clean_span(text, *_trim(text, *effect))))
             cause = _trim(text, *trim_loose_end(doc, *clean_span(text, *_trim(text, *cause, trailing=trailing))),
@@ -419,7 +418,7 @@ def _not_causal_here(doc: Doc, hit: _Hit, word: str, context) -> bool:
         return True
     if hit.cue.direction == "forward" and re.match(r"\s+by\b", doc_text(doc)[hit.end : hit.end + 6]):
         return True
-    if hit.cue.direction == "forward" and doc.has_annotation("DEP"):
+    if hit.cue.direction == "forward":  # an unparsed Doc has no "acl": nothing to check there
         span = doc.char_span(hit.start, hit.end, alignment_mode="expand")
         if span is not None and span[0].tag_ == "VBN" and span[0].dep_ == "acl":
             return True  # "a bout of panic sparked when ...": a participle after its noun is passive
