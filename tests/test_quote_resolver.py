@@ -156,6 +156,110 @@ def test_a_subheading_glued_to_a_name_is_dropped(quotes_of):
     assert (q.speaker, q.speaker_kind, q.organization) == ("Martin Harvey", "person", "Threadneedle Investments")
 
 
+# ---------------------------------------------------------------- second sample round (issue 15)
+
+
+@pytest.mark.model
+def test_a_possessive_inside_a_firms_name_stays_in_the_name(quotes_of):
+    q = one(quotes_of("Moody's Investors Service warned on Tuesday that most of the bonds would default if"
+                      " sales kept falling."), "bonds would default")
+    assert (q.speaker, q.speaker_kind) == ("Moody's Investors Service", "organization")
+    q = one(quotes_of("The labour market has held up better than expected, Moody's Analytics' chief economist"
+                      " Mark Zandi said on a call."), "held up better")
+    assert (q.speaker, q.role, q.organization) == ("Mark Zandi", "chief economist", "Moody's Analytics")
+    q = one(quotes_of("Growth will slow next year, Daiwa's Roe said in a note to clients."), "Growth will slow")
+    assert q.speaker_kind == "person" and "Daiwa" not in q.speaker
+
+
+@pytest.mark.model
+def test_it_is_the_organisation_its_own_sentence_makes_the_subject(quotes_of):
+    quotes = quotes_of(
+        "Canadian Imperial Bank of Commerce has agreed to pay $149 million to end the dispute.\n"
+        "The case began in 2010, when Lehman sued CIBC to recover more than $3 billion it said it had been"
+        " owed under the contract.")
+    q = one(quotes, "had been owed")
+    assert q.speaker == "Lehman"
+
+
+@pytest.mark.model
+def test_the_newspaper_is_the_publication_the_story_cites(quotes_of):
+    quotes = quotes_of(
+        "(Reuters) - Shares of BlackRock Inc have more room to climb, Barron's reported in its weekend edition.\n"
+        "Still, the financial newspaper said the stock could rise another 15 percent.")
+    q = one(quotes, "rise another 15 percent")
+    assert q.speaker_kind == "organization" and q.speaker.startswith("Barron")
+
+
+@pytest.mark.model
+def test_the_court_is_a_court_never_the_body_named_last(quotes_of):
+    quotes = quotes_of(
+        "The Bundesbank sent a 29-page report to judges in December, warning of the plan's dangers.\n"
+        "In its preliminary ruling, the court in Karlsruhe said it would look at the role of the central"
+        " bank when it delivers a final verdict.")
+    q = one(quotes, "look at the role")
+    assert q.speaker != "Bundesbank" and q.speaker_kind == "unnamed"
+    quotes = quotes_of(
+        "Germany's Constitutional Court heard the case in June. Officials from the Bundesbank testified.\n"
+        "The court said it would rule on the bond programme by the end of the year.")
+    assert one(quotes, "rule on the bond").speaker == "Constitutional Court"
+
+
+@pytest.mark.model
+def test_a_nations_government_source_works_for_its_government(quotes_of):
+    q = one(quotes_of("The agreement on the pipeline will be signed on Friday, a Spanish government source said"
+                      " on Wednesday."), "will be signed")
+    assert (q.speaker_kind, q.organization) == ("unnamed", "Spanish government")
+
+
+@pytest.mark.model
+def test_a_lead_attributed_after_its_time_behind_a_dateline(quotes_of):
+    q = one(quotes_of("BRUSSELS (Reuters) - If Cyprus cannot agree on a levy it faces having its banks wound"
+                      " down, a senior European Union official said on Thursday."), "Cyprus cannot agree")
+    assert q.text.startswith("If Cyprus")
+    assert (q.speaker_kind, q.organization) == ("unnamed", "European Union")
+
+
+@pytest.mark.model
+def test_a_page_or_tests_speak_for_whose_they_are(quotes_of):
+    q = one(quotes_of("Mark Adelson, the former chief credit officer, declined to comment. Adelson's LinkedIn"
+                      " page said he held a research position at the firm through August."), "research position")
+    assert q.speaker == "Mark Adelson" and q.speaker_kind == "person"
+    q = one(quotes_of("Boeing's tests, which included puncturing the battery with a nail, predicted the chance"
+                      " of a fire was remote."), "chance of a fire")
+    assert (q.speaker, q.speaker_kind) == ("Boeing", "organization")
+
+
+@pytest.mark.model
+def test_the_leads_head_of_a_firm_gives_the_firm_to_the_chief_executive_named_next(quotes_of):
+    quotes = quotes_of(
+        "MILAN (Reuters) - The troubles at Italy's Banca Monte dei Paschi di Siena will not cause any lasting"
+        " damage to the sector, the head of Italian bank UniCredit said.\n"
+        '"The situation seems to be under control," Chief Executive Federico Ghizzoni said on Friday.')
+    q = one(quotes, "under control")
+    assert (q.speaker, q.organization) == ("Federico Ghizzoni", "UniCredit")
+
+
+@pytest.mark.model
+def test_what_a_source_knows_about_is_not_their_employer(quotes_of):
+    q = one(quotes_of("The decision to pay the fine is a sign the company wants to move quickly, a person with"
+                      " knowledge of Chevron's decision-making process told Reuters."), "move quickly")
+    assert (q.speaker_kind, q.organization) == ("unnamed", None)
+    q = one(quotes_of("The talks have stalled over the price, two sources close to Rosneft said on Monday."),
+            "talks have stalled")
+    assert q.organization is None
+
+
+@pytest.mark.model
+def test_a_person_the_tagger_calls_a_firm_is_a_person_once_a_title_says_so(quotes_of):
+    quotes = quotes_of(
+        'Growth was "lower than expected", Etsuro Honda told Reuters after the data was published.\n'
+        '"We cannot say the conditions have been met," said Honda, a Shizuoka University professor and one'
+        " of two advisers to the prime minister urging caution.")
+    for piece in ("lower than expected", "conditions have been met"):
+        q = one(quotes, piece)
+        assert (q.speaker_kind, q.role, q.organization) == ("person", "professor", "Shizuoka University")
+
+
 # ---------------------------------------------------------------- indirect content bounds
 
 

@@ -35,7 +35,7 @@ from nlp.components import register_extensions
 from nlp.components.quotes.attribution import _direct_drafts, _indirect_drafts
 from nlp.components.quotes.resolver import resolve
 from nlp.components.quotes.marks import find_quoted_spans
-from nlp.components.quotes.speakers import _CACHE_KEY, _ENTS_KEY, describe, link_organization
+from nlp.components.quotes.speakers import _CACHE_KEY, _ENTS_KEY, describe, link_organization, quote_entities
 from nlp.types import Quote
 
 __all__ = ["QuoteExtractor", "describe", "extract_quotes", "find_quoted_spans", "link_organization",
@@ -49,7 +49,7 @@ def extract_quotes(doc: Doc, link: bool = True) -> list[Quote]:
     the speaker's organization is linked to the instrument master (``organization_symbol``) when
     :mod:`nlp.instruments` is available. Never raises on unbalanced or stray quote marks.
     """
-    doc.user_data[_ENTS_KEY] = tuple(doc.ents)
+    doc.user_data[_ENTS_KEY] = quote_entities(doc)
     try:
         return _extract(doc, link)
     finally:

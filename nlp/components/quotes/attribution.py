@@ -287,14 +287,24 @@ def _inverted_content(doc: Doc, cue: Token, subject: Token) -> tuple[int, int] |
     first = min(t.idx for t in subject.subtree)
     if not text[:first].rstrip().endswith(",") or cue.i < subject.i:
         return None
-    tail = [t for t in cue.sent if t.i > cue.i]
+    timed = {t.i for c in cue.rights if _time_phrase(c) for t in c.subtree}
+    tail = [t for t in cue.sent if t.i > cue.i and t.i not in timed]  # "..., an official said on Thursday."
     if tail and (tail[0].text in (",", ";", "—", "-") or not (tail[0].is_punct or tail[0].is_space)):
         return None  # the sentence goes on after the cue ("If it did, he said, the ..."): not inverted
     start = max(cue.sent.start_char, _paragraph(text, cue.idx)[0])
+    start = _skip_dateline(text, start, first)
     comma = text.rfind(",", start, first)
     if comma <= start:
         return None
     return _clip(text, _trim(text, start, comma), cue.idx)
+
+
+def _time_phrase(token: Token) -> bool:
+    """Whether ``token`` heads a time the attribution carries ("on Thursday", "last week")."""
+    if token.dep_ not in ("prep", "npadvmod"):
+        return False
+    rest = [t for t in token.subtree if t.i != token.i or token.dep_ == "npadvmod"]
+    return bool(rest) and all(t.ent_type_ in ("DATE", "TIME") for t in rest)
 
 
 def _paragraph(text: str, i: int) -> tuple[int, int]:

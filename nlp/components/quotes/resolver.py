@@ -28,7 +28,7 @@ from dataclasses import replace
 from spacy.tokens import Doc
 
 from nlp.components import doc_text
-from nlp.components.quotes.lexicon import GROUP_PRONOUNS, NAME_LABELS, PERSON_PRONOUNS, THING_PRONOUNS
+from nlp.components.quotes.lexicon import GROUP_PRONOUNS, NAME_LABELS, PERSON_PRONOUNS, THING_PRONOUNS, reporting_verbs
 from nlp.components.quotes.marks import find_quoted_spans
 from nlp.components.quotes.speakers import Speaker, _clean_name, _dateline_end, _ents, speaker_from_head
 from nlp.paths import word_lists
@@ -133,13 +133,15 @@ class Article:
                 return None
         return None
 
-    def sentence_subject(self, before: int, labels: tuple[str, ...]):
+    def sentence_subject(self, before: int, labels: tuple[str, ...], previous: bool = True):
         """The entity with one of ``labels`` that is the subject of the sentence holding offset
-        ``before`` (left of it) or else of the sentence before it, outside quote marks; or None."""
+        ``before`` (left of it) or else (with ``previous``) of the sentence before it, outside quote
+        marks; or None."""
         if not len(self.doc):
             return None
-        sent = self.sentence_at(before)
-        previous = self.doc[sent.start - 1].sent if sent.start > 0 else None
+        # without ``previous``, the sentence the offset itself opens or is in
+        sent = self.sentence_at(before if previous else before + 1)
+        previous = self.doc[sent.start - 1].sent if sent.start > 0 and previous else None
         for s, limit in ((sent, before), (previous, sent.start_char)):
             if s is None or s.end_char <= self.floor:
                 continue
@@ -218,12 +220,23 @@ def _resolve_pronoun(sp: Speaker, named: list[Speaker], last: Speaker | None, ar
     elif low in GROUP_PRONOUNS:
         target = last if last is not None and last.kind != "pronoun-unresolved" else None
     elif low in THING_PRONOUNS:
-        target = next((s for s in reversed(named) if s.kind == "organization"), None)
+        # "... when Lehman sued CIBC to recover $3 billion it said it was owed": the organisation
+        # that is the subject of the pronoun's own sentence, left of it
+        subject = article.sentence_subject(at, ("ORG",), previous=False)
+        if subject is not None and subject in article.orgs:
+            target = _organization(subject.text, subject.start_char, subject.end_char)
+        target = target or next((s for s in reversed(named) if s.kind == "organization"), None)
         target = target or article.main_organization(sp.start or 0)
     return replace(target, start=sp.start, end=sp.end) if target is not None else sp
 
 
 _NEWS_WORDS = word_lists("quotes")["news_name"]
+
+
+def _reports(ent) -> bool:
+    """Whether the organisation ``ent`` is the subject of a reporting verb ("Barron's reported"):
+    a publication the article cites, whatever its name."""
+    return ent.root.dep_ == "nsubj" and ent.root.head.lower_ in reporting_verbs()[0] | {"reported", "reports", "wrote"}
 
 
 def _news_name(name: str | None) -> bool:
@@ -234,6 +247,7 @@ def _news_name(name: str | None) -> bool:
 #: descriptions that fit any firm: they point to the subject or the story's company, not to
 #: whichever organisation the sentence before happened to name
 _GENERIC = {"company", "firm", "group"}
+_OWN_NAMED = frozenset(word_lists("quotes")["anaphor_named"])
 
 
 def _resolve_anaphor(sp: Speaker, named: list[Speaker], article: Article, at: int) -> Speaker:
@@ -249,6 +263,12 @@ def _resolve_anaphor(sp: Speaker, named: list[Speaker], article: Article, at: in
         holding = [e for e in before if sp.head in e.text.lower().split()]
         if holding and holding[-1].end_char >= at - 600:
             target = _organization(holding[-1].text, None, None)  # "the bank": Bank of China
+        elif sp.head in _OWN_NAMED:
+            # "the court said": the court named before, however far back; with none, the
+            # description stays unnamed ("the court in Karlsruhe" is not the body last named)
+            if not holding:
+                return sp
+            target = _organization(holding[-1].text, None, None)
         subject = article.sentence_subject(at, ("ORG",))
         if target is None and subject is not None and subject in firms:
             target = _organization(subject.text, None, None)
@@ -263,7 +283,7 @@ def _resolve_anaphor(sp: Speaker, named: list[Speaker], article: Article, at: in
         # "The Wall Street Journal reported ... the paper said": the last news organisation named
         outlets = [s for s in quoted_orgs if _news_name(s.name)]
         outlets += [_organization(e.text, e.start_char, e.end_char) for e in article.orgs
-                    if e.end_char <= at and _news_name(e.text)]
+                    if e.end_char <= at and (_news_name(e.text) or _reports(e))]
         if outlets:
             target = max(outlets, key=lambda s: s.start or 0)
     if target is None and quoted_orgs:
@@ -302,7 +322,8 @@ def resolve(drafts: list, doc: Doc) -> list[Quote]:
         sp = d.speaker
         at = min(d.quote.start, sp.start if sp.start is not None else d.quote.start)
         if sp.kind == "organization" and (any(s.kind == "person" and s.name == sp.name for s in named)
-                                          or sp.name in article.surnames):
+                                          or sp.name in article.surnames
+                                          or any(p.name == sp.name for p in article.people)):
             sp = replace(sp, kind="person", organization=None)  # once a person, always a person
         if sp.kind == "pronoun-unresolved":
             sp = _resolve_pronoun(sp, named, last, article, at)
@@ -320,11 +341,12 @@ def resolve(drafts: list, doc: Doc) -> list[Quote]:
                 sp = resolved
         if sp.kind == "person":
             sp = _carry(article.profile(sp), named)
-            if sp.role is None and sp.organization is None and lead_title is not None and not any(
-                    s.kind == "person" for s in named):
+            if (sp.organization is None and lead_title is not None and (sp.role is None or _corporate(sp.role))
+                    and (sp.role is None or lead_title.organization) and not any(s.kind == "person" for s in named)):
                 # "... its chief executive said on Friday. 'Quote,' Michael O'Leary said": the lead's
-                # title belongs to the first person the story names
-                sp = replace(sp, role=lead_title.role, organization=lead_title.organization)
+                # title belongs to the first person the story names ("the head of UniCredit said ...
+                # Chief Executive Federico Ghizzoni said": UniCredit's, not the story's other bank)
+                sp = replace(sp, role=sp.role or lead_title.role, organization=lead_title.organization)
             if sp.organization is None and sp.org_ref:
                 sp = replace(sp, organization=_firm_of(sp.org_ref, named, article, _mention_at(sp, at)))
             if sp.organization is None and _corporate(sp.role):

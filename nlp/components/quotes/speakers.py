@@ -6,7 +6,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from nlp.components import doc_text
 from nlp.components.quotes.lexicon import (
@@ -61,12 +61,28 @@ def _ents(doc: Doc) -> tuple:
 
 
 def _entity_of(token: Token):
-    if not token.ent_type_:
-        return None
     for ent in _ents(token.doc):
         if ent.start <= token.i < ent.end:
             return ent
     return None
+
+
+def quote_entities(doc: Doc) -> tuple:
+    """The doc's entities as the quotes extractor reads them: an organisation whose name holds a
+    possessive ("Moody's Investors Service", "Moody's Analytics'"), which the tagger ends at the
+    "'s", runs on to the capitalised name it opens. "Daiwa's Roe" (a person) and "Moody's chief
+    economist" (a common noun) stay apart."""
+    out = []
+    for ent in doc.ents:
+        if ent.label_ == "ORG" and ent[-1].text in ("'s", "\u2019s") and len(ent) > 1:
+            head = ent[0].head
+            between = doc[ent.end : head.i + 1]
+            if (head.i >= ent.end and head.pos_ == "PROPN" and ent[0].dep_ == "poss"
+                    and all(t.pos_ == "PROPN" and not t.ent_type_ and t.text[:1].isupper() for t in between)
+                    and head.lower_ not in role_words() | title_modifiers() and len(between) <= 3):
+                ent = Span(doc, ent.start, head.i + 1, label="ORG")
+        out.append(ent)
+    return tuple(out)
 
 
 def _capitalized(word: str) -> bool:
@@ -156,11 +172,15 @@ def _role_phrase(words: list[str], whole: bool = False) -> str | None:
         if w.lower() in {"in", "based", "who", "which", "on", "said", "says"}:
             break
         nxt = words[i + 1] if i + 1 < len(words) else ""
+        if any(x.lower() in role_words() for x in out) and (
+                w.lower() in {"urging", "calling", "saying"}
+                or (w.lower() == "and" and nxt.lower() in ARTICLES | {"one", "also", "now", "former"})):
+            break  # "a Shizuoka University professor and one of two advisers to Abe urging caution"
         if out and w.lower() in ORG_PREPOSITIONS and not (whole and w.lower() == "of") and (
                 nxt.lower() in ARTICLES or _capitalized(nxt)
                 or any(x.lower() in organization_types() for x in words[i + 1 : i + 4])):
             break  # "president of the Washington think-tank": the title ends at the organization
-        if w in ("'s", "’s", "") or w.lower().endswith("-based"):
+        if w in ("'s", "’s", "'", "’", "") or w.lower().endswith("-based"):
             continue
         out.append(w)
     while out and out[0].lower() in ARTICLES | {"who", "is", "was", "and", "its", "their", "his", "her"}:
@@ -189,6 +209,12 @@ def _after_kind_of_firm(descriptor: str, name: str) -> bool:
     return _after_word(descriptor, name, set(organization_types()))
 
 
+#: a source's knowledge of a firm, not their employer ("familiar with the talks", "close to Rosneft")
+_KNOWING = re.compile(r"\s*(?:with\s+(?:direct\s+|first-hand\s+|detailed\s+)?knowledge\s+of|familiar\s+with|"
+                      r"close\s+to|briefed\s+(?:on|about)|aware\s+of|knowledgeable\s+about|"
+                      r"with\s+(?:direct\s+)?(?:access|ties)\s+to)\b", re.I)
+
+
 def describe(descriptor: str, org_names: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
     """Return (role, organization) read from a speaker descriptor; either may be None.
 
@@ -201,6 +227,8 @@ def describe(descriptor: str, org_names: tuple[str, ...] = ()) -> tuple[str | No
     """
     if descriptor.split()[:1] and descriptor.split()[0].lower() in {"who", "which", "that", "whose"}:
         return None, None  # a relative clause ("who rates UBS at accumulate") says no title
+    if _KNOWING.match(descriptor):
+        return None, None  # "a person with knowledge of Chevron's plans": what they know, not who employs them
     roles = role_words()
     # "Treasury trader at ING Investment Management": the firm after "at" is the employer
     org_names = sorted(org_names, key=lambda n: not _after_word(descriptor, n, set(ORG_PREPOSITIONS)))
@@ -439,6 +467,8 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
             org = _clean_name(doc_text(doc)[mods[0].idx : mods[-1].idx + len(mods[-1].text)]) or None
             if org and place_ok:
                 org = f"{org} {head.lower_}"
+        if org is None:
+            org = _government_of(head)
         if role is None and head.lower_ in role_words():
             if head.pos_ == "PROPN":
                 role = name
@@ -462,6 +492,22 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
     if org is None:
         org_ref = _possessor(title_token if title_token is not None else head)
     return Speaker(name, "person", start, end, role, org, org_ref=org_ref)
+
+
+def _government_of(head: Token) -> str | None:
+    """ "an Italian government source", "a U.S. government official": the nation's government;
+    None without a "government" modifier led by a nationality or a place."""
+    lefts = list(head.lefts)
+    gov = next((t for t in lefts if t.dep_ == "compound" and t.lower_ == "government"), None)
+    if gov is None:
+        return None
+    nation = [t for t in lefts + list(gov.lefts) if t.i < gov.i and t.ent_type_ in ("NORP", "GPE")]
+    if not nation:
+        return None
+    first, last = min(nation, key=lambda t: t.i), max(nation, key=lambda t: t.i)
+    if any(not (t.ent_type_ in ("NORP", "GPE") or t.is_punct) for t in head.doc[first.i : last.i + 1]):
+        return None
+    return f"{doc_text(head.doc)[first.idx : last.idx + len(last.text)]} government"
 
 
 def _definite(head: Token) -> bool:
