@@ -10,7 +10,8 @@ shorter span). Then, field by field:
 - a value the same as the stored one keeps the labeller's verdict (``speaker_ok``, ``role_ok``, ...);
 - a changed value is compared with the label's own value by fixed rules (:func:`same_name`,
   :func:`same_role`): case, punctuation, a leading article and corporate suffixes do not count, a
-  surname or the first words of the labelled name are right, an acronym of it is right;
+  surname or the first words of the labelled name are right, an acronym of it is right; the
+  labelled firm's words inside a labelled role do not count;
 - content: the labelled content (the stored text when ``content_exact``) compared exactly, ignoring
   surrounding spaces and quote marks.
 
@@ -69,12 +70,17 @@ def same_name(new: str | None, gold: str | None) -> bool:
     return len(other) >= 2 and other == initials
 
 
-def same_role(new: str | None, gold: str | None) -> bool:
+def same_role(new: str | None, gold: str | None, organization: str | None = None) -> bool:
     """Roles: equal words, or one the other's words with a qualifier more or less ("chief
-    executive" / "chief executive officer", "analyst" / "senior analyst")."""
+    executive" / "chief executive officer", "analyst" / "senior analyst"). The words of the
+    labelled ``organization`` inside the labelled role do not count ("former Facebook executive"
+    with Facebook as the firm is "former executive")."""
     if not new or not gold:
         return not new and not gold
     a, b = words(new), words(gold)
+    firm = set(core(organization))
+    if firm and any(w in firm for w in b) and not any(w in firm for w in a):
+        b = [w for w in b if w not in firm] or b
     if a == b:
         return True
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
@@ -126,7 +132,7 @@ def judge(row: dict, new: dict | None) -> dict:
     if new.get("role") == old.get("role"):
         role_ok = label["role_ok"]
     else:
-        role_ok = same_role(new.get("role"), label.get("role"))
+        role_ok = same_role(new.get("role"), label.get("role"), label.get("organization"))
     if own:
         organization_ok = True
     elif new.get("organization") == old.get("organization"):

@@ -260,6 +260,46 @@ def test_a_person_the_tagger_calls_a_firm_is_a_person_once_a_title_says_so(quote
         assert (q.speaker_kind, q.role, q.organization) == ("person", "professor", "Shizuoka University")
 
 
+@pytest.mark.model
+def test_an_untagged_firm_before_analysts_is_their_firm(quotes_of):
+    q = one(quotes_of('Sberbank CIB analysts said in a note: "The only winners are the speculators who bought'
+                      ' the shares cheaply."'), "only winners")
+    assert (q.speaker, q.organization) == ("Sberbank CIB analysts", "Sberbank CIB")
+
+
+@pytest.mark.model
+def test_a_former_executive_keeps_former(quotes_of):
+    q = one(quotes_of("Net Jacobsson, a former Facebook executive, says a narrower scope for the company is not"
+                      " necessarily bad."), "narrower scope")
+    assert (q.role, q.organization) == ("former executive", "Facebook")
+
+
+@pytest.mark.model
+def test_the_firm_a_person_runs_or_heads(quotes_of):
+    q = one(quotes_of("Doug McClelland, who runs Plains Commodities, predicted the founder might try to flee"
+                      " again."), "might try to flee")
+    assert q.organization == "Plains Commodities"
+    quotes = quotes_of(
+        "Patrick Juneau said the pace of claims would pick up. The Deepwater Horizon Claims Administration"
+        " headed by Juneau took over claims processing last spring.\n"
+        "His office employs 1,000 people, he said, noting that some claims involve huge business losses.")
+    q = one(quotes, "huge business losses")
+    assert (q.speaker, q.role, q.organization) == ("Patrick Juneau", "head",
+                                                   "Deepwater Horizon Claims Administration")
+
+
+@pytest.mark.model
+def test_content_keeps_a_subject_the_parser_made_an_object_and_a_second_clause(quotes_of):
+    q = one(quotes_of("Analysts said implementation risks of the plan, which also targets better tax collection,"
+                      " were high but altogether they improved the quality of policy making."), "were high")
+    assert q.text.startswith("implementation risks of the plan")
+    q = one(quotes_of("Government spokesman Steffen Seibert said Chancellor Angela Merkel had not intended to"
+                      " infringe on the ECB's independence by remarking on Thursday that, if the central bank"
+                      " were to look at Germany alone, it would actually have to raise interest rates."),
+            "infringe")
+    assert q.text.endswith("raise interest rates")
+
+
 # ---------------------------------------------------------------- indirect content bounds
 
 
@@ -319,6 +359,16 @@ def test_same_name(new, gold, same):
 ])
 def test_same_role(new, gold, same):
     assert _rescore().same_role(new, gold) is same
+
+
+@pytest.mark.parametrize("new, gold, organization, same", [
+    ("former executive", "former Facebook executive", "Facebook", True),
+    ("chief economist", "Moody's Analytics chief economist", "Moody's Analytics", True),
+    ("former executive", "former Facebook executive", None, False),
+    ("chief executive", "former chief executive", "Facebook", True),
+])
+def test_same_role_leaves_out_the_firms_words(new, gold, organization, same):
+    assert _rescore().same_role(new, gold, organization) is same
 
 
 def test_an_unchanged_value_keeps_the_labellers_verdict_and_a_lost_quote_counts_against():

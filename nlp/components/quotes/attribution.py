@@ -214,6 +214,18 @@ def _direct_drafts(doc: Doc) -> list[_Draft]:
 def _content_span(doc: Doc, clause: Token, cue: Token) -> tuple[int, int] | None:
     """Return the character span of a content clause, without ``that`` and edge punctuation."""
     toks = [t for t in clause.subtree if t.i != cue.i]
+    if not any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in clause.children):
+        # "Analysts said implementation risks of the plan, which ..., were high": the parser took the
+        # clause's subject for the verb's object; the content starts there
+        obj = next((c for c in cue.children if c.dep_ == "dobj" and cue.i < c.i < clause.i), None)
+        if obj is not None:
+            toks = list(cue.doc[obj.left_edge.i : clause.i]) + toks
+    for other in sorted((c for c in cue.children if c.dep_ == "ccomp" and c.i > clause.i), key=lambda c: c.i):
+        # "said Merkel had not meant to ... by remarking on Thursday that, if ..., it would have to":
+        # the parser hung the rest of the report on the verb as a second clause
+        if other.left_edge.i != max(t.i for t in toks) + 1:
+            break
+        toks = toks + list(other.subtree)
     # "said that X": the complementizer is the attribution's; "whether" and "if" are the content's
     # ("asked whether X"), and an "If" inside the clause is its own ("If activated, the plan ...")
     while toks and ((toks[0].dep_ == "mark" and toks[0].lower_ == "that") or toks[0].is_punct):

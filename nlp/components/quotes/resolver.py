@@ -91,6 +91,14 @@ class Article:
                         sp = replace(sp, organization=_firm_of(sp.org_ref, [], self, sp.start or 0))
                     self.people.append(sp)
         self.surnames = {p.name.split()[-1] for p in self.people if p.name and len(p.name.split()) > 1}
+        for token in doc:  # "The Deepwater Horizon Claims Administration headed by Juneau"
+            if token.dep_ == "pobj" and token.lower_ != token.text and token.head.lower_ == "by":
+                run = _run_by(token)
+                full = [p.name for p in self.people if p.name and p.name.split()[-1] == token.text]
+                if run is not None and (full or token.ent_type_ in NAME_LABELS):
+                    name = full[0] if full else token.text
+                    self.people.append(Speaker(name, "person", token.idx, token.idx + len(token.text),
+                                               role=run[0], organization=run[1]))
         # "Liveris said": the tagger's organisation that is a person's name is no firm
         self.orgs = [e for e in self.orgs if _clean_name(e.text) not in self.surnames
                      and not any(p.name == _clean_name(e.text) for p in self.people)]
@@ -189,6 +197,29 @@ class Article:
         """The last person named before ``before``, with the role and firm read there."""
         found = [p for p in self.people if (p.end or 0) <= before]
         return found[-1] if found else None
+
+
+_RUN_VERBS = {"head": "head", "lead": "head", "run": "head", "chair": "chairman", "found": "founder"}
+
+
+def _run_by(root) -> tuple[str, str] | None:
+    """(role, firm) of a person named as the agent of running an organisation ("The Deepwater
+    Horizon Claims Administration headed by Juneau"), or None; ``root`` is the name's last word."""
+    by = root.head
+    if root.dep_ != "pobj" or by.lower_ != "by" or by.head.dep_ not in ("acl", "relcl"):
+        return None
+    verb = by.head
+    role = _RUN_VERBS.get(verb.lemma_)
+    if role is None:
+        return None
+    noun = verb.head
+    for other in _ents(root.doc):
+        if other.label_ == "ORG" and other.start <= noun.i < other.end:
+            return role, _clean_name(other.text)
+    if noun.pos_ == "PROPN":  # an untagged name: its proper-noun words
+        words = [t for t in noun.subtree if t.i <= noun.i and t.pos_ == "PROPN"]
+        return role, " ".join(t.text for t in words)
+    return None
 
 
 def _organization(name: str, start: int | None, end: int | None) -> Speaker:

@@ -209,6 +209,10 @@ def _after_kind_of_firm(descriptor: str, name: str) -> bool:
     return _after_word(descriptor, name, set(organization_types()))
 
 
+#: verbs of running a firm, in a relative clause after a name ("who runs Plains Commodities")
+_RUNS = {"runs", "ran", "heads", "headed", "leads", "led", "chairs", "chaired", "manages", "managed",
+         "founded", "co-founded", "oversees", "owns"}
+
 #: a source's knowledge of a firm, not their employer ("familiar with the talks", "close to Rosneft")
 _KNOWING = re.compile(r"\s*(?:with\s+(?:direct\s+|first-hand\s+|detailed\s+)?knowledge\s+of|familiar\s+with|"
                       r"close\s+to|briefed\s+(?:on|about)|aware\s+of|knowledgeable\s+about|"
@@ -225,7 +229,13 @@ def describe(descriptor: str, org_names: tuple[str, ...] = ()) -> tuple[str | No
     ``"managing partner at Harris Financial Group in Richmond"`` ->
     ("managing partner", "Harris Financial Group").
     """
-    if descriptor.split()[:1] and descriptor.split()[0].lower() in {"who", "which", "that", "whose"}:
+    first_words = descriptor.split()[:2]
+    if first_words and first_words[0].lower() in {"who", "which", "that", "whose"}:
+        if len(first_words) == 2 and first_words[1].lower() in _RUNS:
+            # "Doug McClelland, who runs Plains Commodities": the firm they run
+            rest = descriptor.split(None, 2)[2:]
+            named = [n for n in org_names if rest and rest[0].startswith(n.split()[0])]
+            return None, (_clean_name(named[0]) if named else _org_run(rest[0].split()) if rest else None)
         return None, None  # a relative clause ("who rates UBS at accumulate") says no title
     if _KNOWING.match(descriptor):
         return None, None  # "a person with knowledge of Chevron's plans": what they know, not who employs them
@@ -249,7 +259,12 @@ def describe(descriptor: str, org_names: tuple[str, ...] = ()) -> tuple[str | No
         while name.split()[-1].lower() in ORG_CONNECTORS | {"in"} and after and _capitalized(after[0]):
             name = name + " " + after.pop(0)
         possessive = bool(re.search(r"(’s|'s)$", name)) or descriptor[pos + len(name):].startswith(("'s", "’s"))
-        role = _role_phrase(before) or _role_phrase(after, whole=possessive and not before)
+        role = _role_phrase(before)
+        if role is None:
+            role = _role_phrase(after, whole=possessive and not before)
+            modifiers = [w for w in before if w.lower() not in ARTICLES]
+            if role and modifiers and all(w.lower() in title_modifiers() for w in modifiers):
+                role = " ".join(modifiers + [role])  # "a former Facebook executive": a former executive
         return role, _clean_name(name) or None
     words = descriptor.split()
     while words and words[0].lower() in ARTICLES | {"who", "is", "was", "and"}:
@@ -265,18 +280,21 @@ def describe(descriptor: str, org_names: tuple[str, ...] = ()) -> tuple[str | No
             org = _org_run([x for x in words[i + 1 :] if x not in ("'s", "’s")])
             if org:
                 return _role_phrase(words[:i]), org
-    # a title before the name: "Daiwa Securities analyst", "Bank of Japan Governor"
-    run = _org_run(words)
+    # a title before the name: "Daiwa Securities analyst", "Bank of Japan Governor", "former
+    # Facebook executive" (the modifier belongs to the title)
+    lead = 0
+    while lead < len(words) - 1 and words[lead].lower() in title_modifiers() and not _capitalized(words[lead]):
+        lead += 1
+    run = _org_run(words[lead:])
     run_words = run.split() if run else []
     j = next((k for k, x in enumerate(run_words) if x.lower() in roles), len(run_words))
     while j > 0 and run_words[j - 1].lower() in title_modifiers():
         j -= 1
     if 0 < j:
         org = " ".join(run_words[:j])
-        rest = words[j:]
-        role = _role_phrase(rest)
+        role = _role_phrase(words[lead + j :])
         if role:
-            return role, org
+            return " ".join(words[:lead] + [role]), org
     return _role_phrase(words), None
 
 
@@ -329,11 +347,23 @@ def _mention_span(head: Token) -> tuple[int, int, str]:
             if t.dep_ == "det" and t.lower_ not in {"one", "another", "some", "several", "many", "other", "most"}:
                 break
             if t.pos_ == "PROPN":
+                if _firm_before_role(t, head):
+                    # "Sberbank CIB analysts": the firm's name is the speaker's
+                    keep[0:0] = [x for x in doc[t.left_edge.i : t.i + 1] if x.pos_ == "PROPN"]
+                    continue
                 break
             keep.insert(0, t)
         else:
             break
     return keep[0].idx, head.idx + len(head.text), "noun"
+
+
+def _firm_before_role(token: Token, head: Token) -> bool:
+    """Whether ``token`` is a word of an untagged firm's name before a role noun ("Sberbank CIB
+    analysts"): a capitalised proper-noun compound of a role word, not a person's or a place's."""
+    return (token.dep_ == "compound" and token.pos_ == "PROPN" and head.lower_ in role_words()
+            and token.text[:1].isupper() and token.ent_type_ in ("", "ORG")
+            and token.lower_ not in role_words() | title_modifiers())
 
 
 def _org_names_in(doc: Doc, start: int, end: int) -> tuple[str, ...]:
@@ -461,10 +491,11 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
         # "a Marvell spokesman", "the Richmond police": a named modifier is the organization
         place_ok = head.lower_ in organization_nouns()
         mods = [t for t in head.lefts if t.dep_ in ("compound", "poss", "nmod")
-                and (t.ent_type_ == "ORG" or (place_ok and t.ent_type_ == "GPE"))
+                and (t.ent_type_ == "ORG" or (place_ok and t.ent_type_ == "GPE") or _firm_before_role(t, head))
                 and doc_text(doc)[t.idx + len(t.text) : t.idx + len(t.text) + 1] != "-"]
         if mods and org is None:
-            org = _clean_name(doc_text(doc)[mods[0].idx : mods[-1].idx + len(mods[-1].text)]) or None
+            first = mods[0].left_edge if _firm_before_role(mods[0], head) else mods[0]
+            org = _clean_name(doc_text(doc)[first.idx : mods[-1].idx + len(mods[-1].text)]) or None
             if org and place_ok:
                 org = f"{org} {head.lower_}"
         if org is None:
