@@ -300,6 +300,22 @@ def test_content_keeps_a_subject_the_parser_made_an_object_and_a_second_clause(q
     assert q.text.endswith("raise interest rates")
 
 
+@pytest.mark.model
+def test_the_leads_unnamed_adviser_is_the_adviser_the_next_paragraph_names(quotes_of):
+    quotes = quotes_of(
+        "TOKYO (Reuters) - A prominent adviser to the prime minister warned on Monday that growth remains too"
+        " weak to raise the sales tax.\n"
+        '"We cannot say the conditions have been met," said Ken Sato, a Keio University professor and one'
+        " of two advisers to the prime minister.")
+    q = one(quotes, "too weak")
+    assert (q.speaker, q.speaker_kind, q.organization) == ("Ken Sato", "person", "Keio University")
+    quotes = quotes_of(
+        "BRUSSELS (Reuters) - A senior official warned on Monday that the talks could collapse within days.\n"
+        '"We are not there yet," said Olli Rehn, the economic affairs commissioner.')
+    q = one(quotes, "talks could collapse")
+    assert q.speaker_kind == "unnamed"
+
+
 # ---------------------------------------------------------------- indirect content bounds
 
 

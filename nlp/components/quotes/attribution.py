@@ -223,8 +223,9 @@ def _content_span(doc: Doc, clause: Token, cue: Token) -> tuple[int, int] | None
     for other in sorted((c for c in cue.children if c.dep_ == "ccomp" and c.i > clause.i), key=lambda c: c.i):
         # "said Merkel had not meant to ... by remarking on Thursday that, if ..., it would have to":
         # the parser hung the rest of the report on the verb as a second clause
-        if other.left_edge.i != max(t.i for t in toks) + 1:
-            break
+        subjectless = not any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in other.children)
+        if other.left_edge.i != max(t.i for t in toks) + 1 or not (other.left_edge.dep_ == "mark" or subjectless):
+            break  # ", a dose of shock therapy officials hope will ...": the reporter's gloss
         toks = toks + list(other.subtree)
     # "said that X": the complementizer is the attribution's; "whether" and "if" are the content's
     # ("asked whether X"), and an "If" inside the clause is its own ("If activated, the plan ...")

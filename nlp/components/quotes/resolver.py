@@ -28,7 +28,9 @@ from dataclasses import replace
 from spacy.tokens import Doc
 
 from nlp.components import doc_text
-from nlp.components.quotes.lexicon import GROUP_PRONOUNS, NAME_LABELS, PERSON_PRONOUNS, THING_PRONOUNS, reporting_verbs
+from nlp.components.quotes.lexicon import (
+    GROUP_PRONOUNS, NAME_LABELS, PERSON_PRONOUNS, THING_PRONOUNS, reporting_verbs, role_words,
+)
 from nlp.components.quotes.marks import find_quoted_spans
 from nlp.components.quotes.speakers import Speaker, _clean_name, _dateline_end, _ents, speaker_from_head
 from nlp.paths import word_lists
@@ -102,6 +104,34 @@ class Article:
         # "Liveris said": the tagger's organisation that is a person's name is no firm
         self.orgs = [e for e in self.orgs if _clean_name(e.text) not in self.surnames
                      and not any(p.name == _clean_name(e.text) for p in self.people)]
+
+    def named_next(self, sp: Speaker) -> Speaker | None:
+        """The person the lead's "a prominent adviser to the prime minister" turns out to be: the
+        first person the next paragraph names, when the words after their name call them the same
+        ("Honda, a professor and one of two advisers to Abe"); else None. Only a single, indefinite
+        description of a person in the lead; "a senior official said" stays unnamed when the next
+        person named is not called an official."""
+        if (sp.definite or sp.start is None or sp.start >= self.lead_end or not sp.head
+                or sp.head not in role_words() or sp.organization):
+            return None
+        k = bisect.bisect_right(self.starts, (sp.end or sp.start) - 1) - 1
+        if k < 0 or self.doc[k].tag_ != "NN":
+            return None
+        following = self.text.find("\n", self.lead_end + 1)
+        paragraph_end = following if following > 0 else len(self.text)
+        later = sorted((p for p in self.people if self.lead_end < (p.start or 0) < paragraph_end),
+                       key=lambda p: p.start or 0)
+        if not later:
+            return None
+        first = later[0].name
+        said = re.compile(rf"\b{re.escape(sp.head)}s?\b", re.I)
+        for p in later:
+            if p.name != first and (first or "").split()[-1:] != (p.name or "").split()[-1:]:
+                break
+            sentence = self.sentence_at((p.end or 0) + 1)
+            if said.search(self.text[p.end or 0 : min(sentence.end_char, (p.end or 0) + 200)]):
+                return replace(self.profile(p), start=sp.start, end=sp.end)
+        return None
 
     def inside_quote(self, i: int) -> bool:
         return any(a < i < b for a, b in self.quoted)
@@ -358,6 +388,8 @@ def resolve(drafts: list, doc: Doc) -> list[Quote]:
             sp = replace(sp, kind="person", organization=None)  # once a person, always a person
         if sp.kind == "pronoun-unresolved":
             sp = _resolve_pronoun(sp, named, last, article, at)
+        elif sp.kind == "unnamed" and sp.name and (named_later := article.named_next(sp)) is not None:
+            sp = named_later
         elif sp.kind == "unnamed" and sp.name:
             resolved = _resolve_anaphor(sp, named, article, at)
             if resolved is sp:
