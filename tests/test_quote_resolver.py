@@ -316,6 +316,56 @@ def test_the_leads_unnamed_adviser_is_the_adviser_the_next_paragraph_names(quote
     assert q.speaker_kind == "unnamed"
 
 
+# ---------------------------------------------------------------- a spot check of 200 other quotes
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, piece, expected", [
+    ("Air Force Lieutenant General Chris Bogdan told reporters that his goal was a cheaper fighter.",
+     "cheaper fighter", ("Chris Bogdan", "Lieutenant General", "Air Force")),
+    ("Manhattan U.S. Attorney Preet Bharara spoke on Monday. Bharara also said investors should not feel safe"
+     " from scrutiny.", "feel safe", ("Preet Bharara", "Manhattan U.S. Attorney", None)),
+    ("U.S. District Judge Alison Nathan dismissed the case. She said the expert failed to identify the losses.",
+     "failed to identify", ("Alison Nathan", "U.S. District Judge", None)),
+    ("New Jersey-based independent adviser Jack Weiner said people accept that the name does not matter.",
+     "does not matter", ("Jack Weiner", "independent adviser", None)),
+    ('Vice Finance Minister Zhu Guangyao spoke in Beijing. "I think this number will rise," Zhu said.',
+     "number will rise", ("Zhu Guangyao", "Vice Finance Minister", None)),
+    ("Chief Executive Lyazzat Kiinov said the company was interested. His deputy, Daniyar Berlibayev, said"
+     " much would depend on the cost.", "depend on the cost", ("Daniyar Berlibayev", "deputy", None)),
+    ("The deal may not be good news, according to Jay Jurata, an antitrust partner at Orrick, who said that it"
+     " could have unintended consequences.", "unintended", ("Jay Jurata", "antitrust partner", "Orrick")),
+    ('"The deals marketplace is maturing," said Peter Krasilovsky, vice president and program director,'
+     " BIA/Kelsey.", "maturing", ("Peter Krasilovsky", "vice president and program director", "BIA/Kelsey")),
+])
+def test_titles_and_firms_around_a_name(quotes_of, text, piece, expected):
+    q = one(quotes_of(text), piece)
+    assert (q.speaker, q.role, q.organization) == expected
+
+
+@pytest.mark.model
+def test_new_of_a_place_is_no_title(quotes_of):
+    q = one(quotes_of("WASHINGTON (Reuters) - The New York Federal Reserve said on Monday that it sent Congress"
+                      " a second trove of documents."), "second trove")
+    assert q.speaker == "New York Federal Reserve" and q.role is None
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    "ValueAct did not say whether it would take up the offer of a board seat.",
+    "The timing of the talks suggests Boeing wants to lock in a labor deal before the launch.",
+    "LAUNCH EXPECTED Designed to carry 406 people, the 777X is due to enter service in 2020.",
+])
+def test_what_no_source_said_is_no_quote(quotes_of, text):
+    assert quotes_of(text) == []
+
+
+@pytest.mark.model
+def test_a_speaker_may_still_suggest(quotes_of):
+    q = one(quotes_of("Several banks suggested the central bank could cut rates again in June."), "cut rates")
+    assert q.speaker_kind == "unnamed"
+
+
 # ---------------------------------------------------------------- indirect content bounds
 
 

@@ -10,12 +10,12 @@ from spacy.tokens import Doc, Token
 
 from nlp.components import doc_text
 from nlp.components.quotes.lexicon import (
-    GROUP_PRONOUNS, INTRODUCERS, PERSON_PRONOUNS, THING_PRONOUNS, not_speakers, reporting_verbs,
-    unnamed_speaker_nouns,
+    GROUP_PRONOUNS, INTRODUCERS, PERSON_PRONOUNS, THING_PRONOUNS, not_speakers, organization_nouns,
+    organization_types, reporting_verbs, role_words, unnamed_speaker_nouns,
 )
 from nlp.components.quotes.marks import QuotedSpan, _clause_end, _clause_start, _trim, find_quoted_spans
 from nlp.components.quotes.speakers import (
-    Speaker, _DATELINE, _phrase_head, _skip_dateline, _tokens_in, speaker_from_head,
+    Speaker, _DATELINE, _phrase_head, _skip_dateline, _tokens_in, document_noun, speaker_from_head,
 )
 from nlp.paths import word_lists
 from nlp.types import Quote
@@ -24,6 +24,8 @@ from nlp.types import Quote
 def _is_cue(token: Token) -> bool:
     """Whether ``token`` is a reporting verb; ``said``/``told`` count whatever the tagger says."""
     direct, _ = reporting_verbs()
+    if token.text.isupper() and len(token.text) > 1:
+        return False  # a subheading ("LAUNCH EXPECTED"), not a verb of the story
     if token.lower_ in {"said", "says", "told", "added"}:
         return True
     if token.lemma_ == "continue" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to":
@@ -312,6 +314,28 @@ def _inverted_content(doc: Doc, cue: Token, subject: Token) -> tuple[int, int] |
     return _clip(text, _trim(text, start, comma), cue.idx)
 
 
+#: verbs that report evidence as much as speech: their subject must be able to speak
+_EVIDENTIAL = {"suggest", "indicate", "show", "imply", "signal", "mean"}
+
+
+def _can_speak(subject: Token) -> bool:
+    """Whether ``subject`` can be a source: a name, a pronoun, a person or body noun ("analysts",
+    "the company"), or a document ("the report"); not "the timing of the talks"."""
+    if subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return True
+    words = {subject.lower_, subject.lemma_.lower()}
+    vocab = (unnamed_speaker_nouns() | role_words() | _ANAPHORS | organization_types() | organization_nouns()
+             | _PARTIES)
+    return document_noun(subject) or bool(words & vocab)
+
+
+#: who speaks in court or for a nation ("the defense suggested", "the country suggested")
+_PARTIES = {"defense", "defence", "prosecution", "prosecutor", "prosecutors", "country", "nation", "minutes"}
+
+
+_ANAPHORS = frozenset(w for kind in ("org", "news", "document") for w in word_lists("quotes")[f"anaphor_{kind}"])
+
+
 def _time_phrase(token: Token) -> bool:
     """Whether ``token`` heads a time the attribution carries ("on Thursday", "last week")."""
     if token.dep_ not in ("prep", "npadvmod"):
@@ -395,7 +419,8 @@ def _indirect_drafts(doc: Doc, taken: list[tuple[int, int]], used_cues: set[int]
     claimed += [(d.quote.start, d.quote.end) for d in drafts]
     nested_ok: list[tuple[int, int]] = []  # other indirect quotes: a named speaker may be quoted inside
     # outermost cues first, so "X said it expects ..." is one quote of X
-    candidates = [t for t in doc if t.lower_ in indirect and t.pos_ in ("VERB", "AUX") and t.i not in used_cues]
+    candidates = [t for t in doc if t.lower_ in indirect and t.pos_ in ("VERB", "AUX") and t.i not in used_cues
+                  and not (t.text.isupper() and len(t.text) > 1)]  # "LAUNCH EXPECTED": a subheading
     candidates.sort(key=lambda t: sum(1 for _ in t.ancestors))
     for cue in candidates:
         if not free(cue.idx) or any(c.dep_ == "auxpass" for c in cue.children):
@@ -418,6 +443,12 @@ def _indirect_drafts(doc: Doc, taken: list[tuple[int, int]], used_cues: set[int]
             continue  # "X said it expects ...": X's quote already holds it
         if subject.pos_ == "NOUN" and subject.lower_ in not_speakers():
             continue  # "recent data suggests ...": a thing, not a speaker
+        if any(c.dep_ == "neg" for c in cue.children):
+            continue  # "ValueAct did not say whether ...": nothing was said
+        if cue.lemma_ in _EVIDENTIAL and not _can_speak(subject):
+            continue  # "the timing of the talks suggests ...": the reporter's inference
+        if clause is None and parenthetical and any(c.dep_ in ("xcomp", "dobj") for c in cue.children):
+            continue  # "..., Sony agreed to pay ...": an act, not a parenthetical "he said"
         if clause is not None:
             content = _content_span(doc, clause, cue)
         else:

@@ -124,12 +124,13 @@ class Article:
         if not later:
             return None
         first = later[0].name
-        said = re.compile(rf"\b{re.escape(sp.head)}s?\b", re.I)
+        # the name's own apposition calls them so: "Honda, a professor and one of two advisers to Abe"
+        said = re.compile(rf"\s*,\s*[^.;]*?\b{re.escape(sp.head)}s?\b", re.I)
         for p in later:
             if p.name != first and (first or "").split()[-1:] != (p.name or "").split()[-1:]:
                 break
             sentence = self.sentence_at((p.end or 0) + 1)
-            if said.search(self.text[p.end or 0 : min(sentence.end_char, (p.end or 0) + 200)]):
+            if said.match(self.text[p.end or 0 : min(sentence.end_char, (p.end or 0) + 200)]):
                 return replace(self.profile(p), start=sp.start, end=sp.end)
         return None
 
@@ -143,6 +144,10 @@ class Article:
         if len(name.split()) == 1:
             full = {p.name for p in self.people if p.name and len(p.name.split()) > 1 and p.name.split()[-1] == name}
             if not full:
+                # a family name first ("Vice Finance Minister Zhu Guangyao ... Zhu said")
+                full = {p.name for p in self.people if p.name and len(p.name.split()) == 2 and p.name.split()[0] == name}
+                full = full if len(full) == 1 else set()
+            if not full:
                 found = self.first_full_mention(name)
                 if found is not None:
                     self.people.append(found)
@@ -150,7 +155,8 @@ class Article:
             if len(full) == 1:
                 name = full.pop()
         surname = name.split()[-1] if name else None
-        same = [p for p in self.people if p.name == name or p.name == surname]
+        # the full name, its last word, and the bare name the mention gave ("Zhang" of "Zhang Baoquan")
+        same = [p for p in self.people if p.name in (name, surname, sp.name)]
         titled = next((p for p in same if p.role), None)
         firm = (titled if titled is not None and titled.organization else
                 next((p for p in same if p.organization), None))

@@ -114,6 +114,8 @@ def _org_run(words: list[str]) -> str | None:
     """
     if words and words[0].lower() == "the":
         words = words[1:]
+    if words and words[0].lower() in {"his", "her", "its", "their", "our", "my"}:
+        return None  # "His deputy": a possessive pronoun names no firm
     k = 0
     while k < min(3, len(words)) and not _capitalized(words[k]) and words[k].isalpha():
         k += 1
@@ -181,12 +183,16 @@ def _role_phrase(words: list[str], whole: bool = False) -> str | None:
                 or any(x.lower() in organization_types() for x in words[i + 1 : i + 4])):
             break  # "president of the Washington think-tank": the title ends at the organization
         if w in ("'s", "’s", "'", "’", "") or w.lower().endswith("-based"):
+            while w.lower().endswith("-based") and out and _capitalized(out[-1]):
+                out.pop()  # "New Jersey-based adviser": the place is where, not what
             continue
         out.append(w)
     while out and out[0].lower() in ARTICLES | {"who", "is", "was", "and", "its", "their", "his", "her"}:
         out = out[1:]
     while out and out[-1].lower() in ORG_PREPOSITIONS + ("the",):
         out = out[:-1]
+    if out and out[-1].endswith(".") and out[-1][:-1].isalpha() and out[-1][:-1].islower() and len(out[-1]) > 4:
+        out[-1] = out[-1][:-1]  # "a longtime branding professional." at the sentence's end
     roles = role_words()
     if not out or len(out) > (10 if whole else 6) or not any(w.lower() in roles for w in out):
         return None
@@ -418,6 +424,8 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
     """Return the :class:`Speaker` whose mention is headed by ``head``, with role and organization."""
     if head.lower_ in {"who", "which", "that"} and head.head.dep_ == "relcl":
         head = head.head.head  # "analysts, who said ...": the relative clause's noun
+        if head.dep_ == "appos" and head.head.ent_type_ in NAME_LABELS and head.head.i < head.i:
+            head = head.head  # "Jay Jurata, an antitrust partner at Orrick, who said": the named one
     if head.idx < _dateline_end(doc):
         # the parser glued the dateline to the subject: "PARIS (Reuters) - Mexico ... said"
         later = [t for t in head.subtree if t.idx >= _dateline_end(doc) and t.pos_ in ("PROPN", "NOUN", "PRON")]
@@ -452,8 +460,12 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
     start, name = _drop_heading(doc, start, end, name)
     title = []
     words = name.split()
-    while kind != "noun" and len(words) > 1 and words[0].lower() in role_words() | title_modifiers():
-        title.append(words.pop(0))  # the tagger put the title inside the name: "CFO Gerspach"
+    while kind != "noun" and len(words) > 1 and (
+            words[0].lower() in role_words()
+            or (words[0].lower() in title_modifiers() and words[1].lower() in role_words() | title_modifiers())):
+        # the tagger put the title inside the name: "CFO Gerspach", "Former CEO Smith" (not the
+        # "New" of "New York Federal Reserve")
+        title.append(words.pop(0))
     if title:
         start = doc_text(doc).index(words[0], start)
         name = doc_text(doc)[start:end]
@@ -474,7 +486,7 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
         r, o = describe(descriptor, _org_names_in(doc, a, b))
         descriptor = descriptor.strip()
         named_kind = bool(o) and _after_kind_of_firm(descriptor, o)
-        if o and o in places and not named_kind:
+        if o and _place_like(o, places) and not named_kind:
             # "U.S. Attorney Preet Bharara", "investor Brian Gralnick of Pennsylvania": a place is
             # part of the title or where the speaker is, not an employer
             if r and descriptor.startswith(o):
@@ -487,6 +499,8 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
                 org = org or f"{o} government"
         elif o:
             org = org or o
+    if after is not None and role and org is None and kind != "noun":
+        org = _firm_after_title(doc, after[1], window[1])
     if kind == "noun":
         # "a Marvell spokesman", "the Richmond police": a named modifier is the organization
         place_ok = head.lower_ in organization_nouns()
@@ -539,6 +553,37 @@ def _government_of(head: Token) -> str | None:
     if any(not (t.ent_type_ in ("NORP", "GPE") or t.is_punct) for t in head.doc[first.i : last.i + 1]):
         return None
     return f"{doc_text(head.doc)[first.idx : last.idx + len(last.text)]} government"
+
+
+#: words of a court's or prosecutor's jurisdiction in a title ("U.S. District Judge")
+_JURISDICTION = {"district", "circuit", "federal", "southern", "northern", "eastern", "western", "bankruptcy"}
+
+
+def _place_like(name: str, places: set[str]) -> bool:
+    """Whether ``name`` is a place or places with a jurisdiction ("Manhattan U.S." of "Manhattan U.S.
+    Attorney", "U.S. District" of "U.S. District Judge"): part of a title, not an employer."""
+    if name in places:
+        return True
+    place_words = {w for p in places for w in p.split()}
+    words = name.split()
+    return (any(w in place_words for w in words)
+            and all(w in place_words or w.lower() in _JURISDICTION for w in words))
+
+
+def _firm_after_title(doc: Doc, start: int, limit: int) -> str | None:
+    """The firm in a second comma phrase after a title ("Peter Krasilovsky, vice president and
+    program director, BIA/Kelsey"; "..., Chief Investment Officer, of IDBI Federal Life"): a
+    capitalised name that ends the attribution; None for a date, a place, a person or anything else."""
+    text = doc_text(doc)
+    m = re.match(r"\s*,\s*(?:of\s+|at\s+)?([A-Z][^,;()]*?)\s*(?=[.,;]|$)", text[start:limit])
+    if m is None:
+        return None
+    a, b = start + m.start(1), start + m.end(1)
+    toks = _tokens_in(doc, a, b)
+    if not toks or any(t.ent_type_ in ("DATE", "TIME", "GPE", "LOC", "PERSON", "NORP") for t in toks):
+        return None
+    run = _org_run(text[a:b].split())
+    return run if run is not None and len(run) == b - a else None
 
 
 def _definite(head: Token) -> bool:
