@@ -366,6 +366,42 @@ def test_a_speaker_may_still_suggest(quotes_of):
     assert q.speaker_kind == "unnamed"
 
 
+@pytest.mark.model
+@pytest.mark.parametrize("text, piece, organization", [
+    ("Obama, speaking to the Business Roundtable group of chief executives, said Republican leaders had to"
+     " accept reality.", "accept reality", None),
+    ("William Jeffress, an attorney who represents Price, said the settlement affects the case against his"
+     " client.", "settlement affects", None),
+    ('"Investors do not have access to the courts," said Andrea Kim, a partner at Houston law firm Diamond'
+     " McCarthy.", "access to the courts", "Diamond McCarthy"),
+    ("A Marvell spokesman said the company would appeal the verdict.", "appeal the verdict", "Marvell"),
+    ("But EU carmakers say they face numerous barriers that hinder exports to Japan.", "numerous barriers",
+     None),
+])
+def test_an_audience_a_client_a_kind_of_firm_and_an_article_are_no_employer(quotes_of, text, piece,
+                                                                              organization):
+    assert one(quotes_of(text), piece).organization == organization
+
+
+@pytest.mark.model
+def test_unnamed_people_of_one_kind_do_not_share_a_firm(quotes_of):
+    quotes = quotes_of(
+        "Wall Street analysts said the merger would cut costs.\n"
+        "Freescale was taken private in 2006. Analysts say the resulting debt load hurt its ability to compete.")
+    assert one(quotes, "debt load").organization is None
+
+
+@pytest.mark.model
+def test_he_is_the_person_the_sentence_before_introduced(quotes_of):
+    quotes = quotes_of(
+        "Edouard Martin, a union representative, called for a nationalisation. A former senior executive at"
+        " ArcelorMittal told Reuters it was unlikely a buyer could be found.\n"
+        '"When you have overcapacity, the furnaces become impossible to sell," he said.')
+    q = one(quotes, "overcapacity")
+    assert (q.speaker_kind, q.organization) == ("unnamed", "ArcelorMittal")
+    assert one(quotes, "buyer could be found").text == "it was unlikely a buyer could be found"
+
+
 # ---------------------------------------------------------------- indirect content bounds
 
 

@@ -226,7 +226,9 @@ def _content_span(doc: Doc, clause: Token, cue: Token) -> tuple[int, int] | None
         # "said Merkel had not meant to ... by remarking on Thursday that, if ..., it would have to":
         # the parser hung the rest of the report on the verb as a second clause
         subjectless = not any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in other.children)
-        if other.left_edge.i != max(t.i for t in toks) + 1 or not (other.left_edge.dep_ == "mark" or subjectless):
+        last = max(t.i for t in toks)
+        after_comma = cue.doc[last].text == ","
+        if other.left_edge.i != last + 1 or not (other.left_edge.dep_ == "mark" or subjectless or not after_comma):
             break  # ", a dose of shock therapy officials hope will ...": the reporter's gloss
         toks = toks + list(other.subtree)
     # "said that X": the complementizer is the attribution's; "whether" and "if" are the content's

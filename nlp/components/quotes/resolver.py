@@ -30,6 +30,7 @@ from spacy.tokens import Doc
 from nlp.components import doc_text
 from nlp.components.quotes.lexicon import (
     GROUP_PRONOUNS, NAME_LABELS, PERSON_PRONOUNS, THING_PRONOUNS, reporting_verbs, role_words,
+    unnamed_speaker_nouns,
 )
 from nlp.components.quotes.marks import find_quoted_spans
 from nlp.components.quotes.speakers import Speaker, _clean_name, _dateline_end, _ents, speaker_from_head
@@ -282,6 +283,17 @@ def _resolve_pronoun(sp: Speaker, named: list[Speaker], last: Speaker | None, ar
         if subject is not None:
             target = _with_earlier(article.profile(
                 Speaker(_clean_name(subject.text), "person", subject.start_char, subject.end_char)), named)
+        if (target is None and last is not None and last.kind == "unnamed" and last.start is not None
+                and not last.definite and len(article.doc)):
+            # "A former senior executive at ArcelorMittal told Reuters ... 'Quote,' he said": the
+            # person the sentence before introduced, not the last one named ("the judge" points
+            # back to a named one itself)
+            sent = article.sentence_at(at + 1)
+            before = article.doc[sent.start - 1].sent if sent.start > 0 else None
+            if (before is not None and before.start_char <= last.start < sent.start_char
+                    and (last.head in role_words() or last.head in unnamed_speaker_nouns())
+                    and not article.mentions(tuple(NAME_LABELS), before.start_char, sent.start_char)):
+                target = last
         target = target or next((s for s in reversed(named) if s.kind == "person"), None)
         target = target or article.last_person(sp.start or 0)
     elif low in GROUP_PRONOUNS:
@@ -400,7 +412,9 @@ def resolve(drafts: list, doc: Doc) -> list[Quote]:
             resolved = _resolve_anaphor(sp, named, article, at)
             if resolved is sp:
                 resolved = _resolve_office(sp, named, article, at)
-            if resolved is sp:
+            if resolved is sp and sp.definite:
+                # "A Dow spokeswoman said ... the spokeswoman said": the one described before (not
+                # for "analysts" or "one trader": other people of the same kind)
                 head_word = sp.name.split()[-1].lower()
                 earlier = next((s for s in reversed(unnamed) if s.name and s.name.split()[-1].lower() == head_word),
                                None)
@@ -457,6 +471,11 @@ def _firm_of(ref: str, named: list[Speaker], article: Article, at: int) -> str |
     """The organisation ``its`` / ``their`` / ``the bank`` (the owner of a title) stands for."""
     probe = Speaker(ref, "unnamed", head=ref, definite=True)
     if ref in ("its", "their"):
+        # "Infiniti, the luxury brand of Nissan, will meet its target, its president said": the
+        # organisation that is the subject of the title's own sentence
+        subject = article.sentence_subject(at, ("ORG",), previous=False)
+        if subject is not None and subject in article.orgs:
+            return _clean_name(subject.text)
         main = article.main_organization(at)
         start, _ = article.previous_sentence(at)
         sentence = [t for _, end, t in article.companies if start <= end <= at]

@@ -112,7 +112,7 @@ def _org_run(words: list[str]) -> str | None:
     A kind of firm before the name is skipped (``brokerage Edward Jones``, ``hedge fund X``).
     None also when the run only modifies a common noun (``the Washington think-tank``).
     """
-    if words and words[0].lower() == "the":
+    if words and words[0].lower() in ("the", "a", "an"):
         words = words[1:]
     if words and words[0].lower() in {"his", "her", "its", "their", "our", "my"}:
         return None  # "His deputy": a possessive pronoun names no firm
@@ -156,6 +156,9 @@ def _org_run(words: list[str]) -> str | None:
         kinds = organization_types() | organization_nouns()
         if nxt in organization_types() and stopped_at + 1 < len(words) and _capitalized(words[stopped_at + 1]):
             return _org_run(words[stopped_at + 1 :])  # "PMI compiler Markit": the firm is the name after
+        if (nxt.isalpha() and following[:1] and following[0] in organization_types()
+                and stopped_at + 2 < len(words) and _capitalized(words[stopped_at + 2])):
+            return _org_run(words[stopped_at + 2 :])  # "Houston law firm Diamond McCarthy": the name after
         if nxt.isalpha() and following[:1] and following[0] in kinds:
             return " ".join(run + [nxt, following[0]])  # "the Emnid polling group"
         if nxt.replace("-", "").isalpha() and nxt not in _AFTER_ORG and nxt not in reporting_verbs()[0]:
@@ -219,6 +222,9 @@ def _after_kind_of_firm(descriptor: str, name: str) -> bool:
 _RUNS = {"runs", "ran", "heads", "headed", "leads", "led", "chairs", "chaired", "manages", "managed",
          "founded", "co-founded", "oversees", "owns"}
 
+#: a participle of where or to whom someone spoke ("speaking to the Business Roundtable")
+_VENUE = re.compile(r"\s*(?:speaking|addressing|testifying|appearing|talking|writing|presenting)\b", re.I)
+
 #: a source's knowledge of a firm, not their employer ("familiar with the talks", "close to Rosneft")
 _KNOWING = re.compile(r"\s*(?:with\s+(?:direct\s+|first-hand\s+|detailed\s+)?knowledge\s+of|familiar\s+with|"
                       r"close\s+to|briefed\s+(?:on|about)|aware\s+of|knowledgeable\s+about|"
@@ -245,6 +251,16 @@ def describe(descriptor: str, org_names: tuple[str, ...] = ()) -> tuple[str | No
         return None, None  # a relative clause ("who rates UBS at accumulate") says no title
     if _KNOWING.match(descriptor):
         return None, None  # "a person with knowledge of Chevron's plans": what they know, not who employs them
+    if _VENUE.match(descriptor):
+        return None, None  # "Obama, speaking to the Business Roundtable": the audience, not the employer
+    clause = re.search(r"\b(?:who|which|that)\s+(\S+)", descriptor)
+    if clause and clause.group(1).lower() not in _RUNS:
+        # "an attorney who represents Price": names inside the relative clause are clients or
+        # subjects, not the employer
+        descriptor = descriptor[: clause.start()].rstrip(" ,")
+        org_names = tuple(n for n in org_names if n in descriptor)
+        if not descriptor.strip():
+            return None, None
     roles = role_words()
     # "Treasury trader at ING Investment Management": the firm after "at" is the employer
     org_names = sorted(org_names, key=lambda n: not _after_word(descriptor, n, set(ORG_PREPOSITIONS)))
@@ -259,7 +275,8 @@ def describe(descriptor: str, org_names: tuple[str, ...] = ()) -> tuple[str | No
                 return _role_phrase(descriptor[:pos].split()), later
         before, after = descriptor[:pos].split(), descriptor[pos + len(name) :].split()
         # the tagger may cut a name short ("RBC [Capital Market] analyst"): take capitalised neighbours
-        while before and _capitalized(before[-1]) and before[-1].lower() not in roles | title_modifiers():
+        while (before and _capitalized(before[-1]) and before[-1].lower() not in roles | title_modifiers()
+               and before[-1].lower() not in ARTICLES):
             name = before.pop() + " " + name
         # ... or end it on a connector ("Society of Professional Engineering Employees in [Aerospace]")
         while name.split()[-1].lower() in ORG_CONNECTORS | {"in"} and after and _capitalized(after[0]):
@@ -504,11 +521,15 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
     if kind == "noun":
         # "a Marvell spokesman", "the Richmond police": a named modifier is the organization
         place_ok = head.lower_ in organization_nouns()
-        mods = [t for t in head.lefts if t.dep_ in ("compound", "poss", "nmod")
+        # "EU carmakers", "U.S. banks": firms of a kind, whose named modifier is no employer
+        speaker_noun = not (head.tag_ == "NNS" and head.lemma_.lower() in organization_types())
+        mods = [] if not speaker_noun else [t for t in head.lefts if t.dep_ in ("compound", "poss", "nmod")
                 and (t.ent_type_ == "ORG" or (place_ok and t.ent_type_ == "GPE") or _firm_before_role(t, head))
                 and doc_text(doc)[t.idx + len(t.text) : t.idx + len(t.text) + 1] != "-"]
         if mods and org is None:
-            first = mods[0].left_edge if _firm_before_role(mods[0], head) else mods[0]
+            first = mods[0]
+            if _firm_before_role(mods[0], head):  # "Sberbank CIB analysts": the whole name, no article
+                first = next((t for t in doc[mods[0].left_edge.i : mods[0].i + 1] if t.pos_ == "PROPN"), mods[0])
             org = _clean_name(doc_text(doc)[first.idx : mods[-1].idx + len(mods[-1].text)]) or None
             if org and place_ok:
                 org = f"{org} {head.lower_}"
@@ -527,6 +548,8 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
             # "the union spokeswoman", "a company spokesman": the firm is the one the noun points to
             kinds = [t for t in head.lefts if t.dep_ == "compound" and t.pos_ == "NOUN" and t.lower_ in organization_types()]
             org_ref = kinds[-1].lower_ if kinds else _possessor(head)
+        if not speaker_noun:
+            org = None  # "EU carmakers": a named modifier of a group is no employer
         return Speaker(name, "unnamed", start, end, role, org, head=head.lower_, definite=_definite(head),
                        org_ref=org_ref)
     role = role or (" ".join(title) if title else None)
