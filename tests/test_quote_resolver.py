@@ -402,6 +402,18 @@ def test_he_is_the_person_the_sentence_before_introduced(quotes_of):
     assert one(quotes, "buyer could be found").text == "it was unlikely a buyer could be found"
 
 
+@pytest.mark.model
+def test_a_document_speaks_for_its_owner_or_the_author_named_before(quotes_of):
+    q = one(quotes_of("NEW YORK (Reuters) - Goldman Sachs Group Inc named 280 new managing directors on Wednesday."
+                      " The new managing directors will be promoted as of January 1, according to a press release"
+                      " on the company's website."), "promoted")
+    assert q.speaker == "Goldman Sachs Group Inc"
+    quotes = quotes_of(
+        "Afep and Medef have adopted a new business code, Medef said in a statement on Sunday.\n"
+        '"Shareholders will get to vote on pay packages from next year," the statement said.')
+    assert one(quotes, "vote on pay").speaker == "Medef"
+
+
 # ---------------------------------------------------------------- indirect content bounds
 
 
@@ -416,6 +428,25 @@ def test_indirect_content_drops_the_attributions_time_keeps_whether_and_a_conjoi
     q = one(quotes_of("Lockheed said the power system was not using the battery at the time of the incident and"
                       " the battery checked out as fully functional during a review."), "power system")
     assert q.text.endswith("during a review")
+
+
+@pytest.mark.model
+def test_content_ends_at_an_asides_dash_and_at_a_second_act_of_reporting(quotes_of):
+    q = one(quotes_of("Generali is in talks to sell Swiss private bank BSI - for which bankers say it hopes to fetch"
+                      " 2 billion euros - and its own U.S. reinsurance business."), "2 billion")
+    assert q.text == "it hopes to fetch 2 billion euros"
+    quotes = quotes_of("BERLIN (Reuters) - Greek leader Antonis Samaras told a German paper on Friday his country"
+                       " could not manage beyond November without the next tranche of aid and suggested the ECB"
+                       " could help by easing the terms of its Greek debt holdings.")
+    assert one(quotes, "could not manage").text.endswith("the next tranche of aid")
+    assert one(quotes, "ECB could help").speaker == "Antonis Samaras"
+
+
+@pytest.mark.model
+def test_content_never_opens_inside_a_dateline(quotes_of):
+    q = one(quotes_of("(Reuters) - Boeing is in advanced talks with its machinists' union to build the jet in"
+                      " Seattle, several people familiar with the negotiations told Reuters."), "advanced talks")
+    assert q.text.startswith("Boeing is in advanced talks")
 
 
 @pytest.mark.model

@@ -40,6 +40,13 @@ def _subject_of(cue: Token) -> Token | None:
     if subjects:
         return min(subjects, key=lambda t: abs(t.i - cue.i))  # the parse may reach across paragraphs
     if cue.dep_ == "conj" and cue.head is not cue:
+        verbs = reporting_verbs()[0]
+        if cue.head.lower_ not in verbs:
+            # "told a paper his country could not manage ... and suggested the ECB could help":
+            # conjoined to a verb of the report, the cue shares the reporting verb's subject
+            outer = next((a for a in cue.head.ancestors if a.lower_ in verbs and a.pos_ in ("VERB", "AUX")), None)
+            if outer is not None:
+                return _subject_of(outer)
         return _subject_of(cue.head)
     if cue.dep_ == "advcl" and cue.tag_ == "VBG":
         # "Anastasiades defended the deal (agreed with the EU), saying ...": the nearest named subject
@@ -239,6 +246,13 @@ def _content_span(doc: Doc, clause: Token, cue: Token) -> tuple[int, int] | None
                   and t.i > 0 and doc[t.i - 1].text == ","), None)
     if gloss is not None:
         toks = [t for t in toks if t.i < gloss.i - 1]  # ", leading the government to ...": the reporter's gloss
+    again = next((t for t in toks if t.dep_ == "conj" and t.lower_ in reporting_verbs()[0] and t.i > toks[0].i + 2
+                  and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+                  and cue.doc[t.i - 1].dep_ == "cc"), None)
+    if again is not None:
+        # "told the paper his country could not manage ... and suggested the ECB could help": a
+        # second act of reporting ends the first report
+        toks = [t for t in toks if t.i < again.i - 1]
     more = _conjoined_clause(clause, cue, toks)
     if more:
         toks = toks + more  # "Lockheed said X and the battery checked out": the report goes on
@@ -336,6 +350,22 @@ _PARTIES = {"defense", "defence", "prosecution", "prosecutor", "prosecutors", "c
 
 
 _ANAPHORS = frozenset(w for kind in ("org", "news", "document") for w in word_lists("quotes")[f"anaphor_{kind}"])
+
+
+_ASIDE_DASH = re.compile(r"\s[-\u2013\u2014]{1,2}\s")
+
+
+def _close_aside(text: str, span: tuple[int, int] | None, sentence_start: int) -> tuple[int, int] | None:
+    """End ``span`` at the dash that closes an aside it opened inside ("BSI - for which bankers say
+    it hopes to fetch 2 billion euros - and its own U.S. business": the report ends at the dash)."""
+    if span is None:
+        return None
+    s, e = span
+    opened = len(_ASIDE_DASH.findall(text, sentence_start, s)) % 2 == 1
+    closing = _ASIDE_DASH.search(text, s, e)
+    if not opened or closing is None:
+        return span
+    return _trim(text, s, closing.start())
 
 
 def _time_phrase(token: Token) -> bool:
@@ -456,6 +486,7 @@ def _indirect_drafts(doc: Doc, taken: list[tuple[int, int]], used_cues: set[int]
         else:
             content = _inverted_content(doc, cue, subject) if inverted else _around(doc, cue)
         content = _clip(text, content, cue.idx)
+        content = _close_aside(text, content, cue.sent.start_char)
         if content is None or len(text[content[0] : content[1]].split()) < 3 or _overlaps(content, taken):
             continue
         sent = cue.sent

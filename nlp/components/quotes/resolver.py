@@ -33,7 +33,9 @@ from nlp.components.quotes.lexicon import (
     unnamed_speaker_nouns,
 )
 from nlp.components.quotes.marks import find_quoted_spans
-from nlp.components.quotes.speakers import Speaker, _clean_name, _dateline_end, _ents, speaker_from_head
+from nlp.components.quotes.speakers import (
+    Speaker, _clean_name, _dateline_end, _document_source, _ents, document_noun, speaker_from_head,
+)
 from nlp.paths import word_lists
 from nlp.types import Quote
 
@@ -365,11 +367,37 @@ def _resolve_anaphor(sp: Speaker, named: list[Speaker], article: Article, at: in
                     if e.end_char <= at and (_news_name(e.text) or _reports(e))]
         if outlets:
             target = max(outlets, key=lambda s: s.start or 0)
+    if target is None and kind == "document":
+        target = _document_before(sp, article, at)
     if target is None and quoted_orgs:
         target = quoted_orgs[-1]
     if target is None:
         return sp
     return replace(target, start=sp.start, end=sp.end, role=None)
+
+
+def _document_before(sp: Speaker, article: Article, at: int) -> Speaker | None:
+    """Whose "the statement" / "the poll" is: the named author of the nearest document mentioned
+    before ("the survey by pollster Forsa", "the groups said in a statement"), the same noun first;
+    None when the article names none within a few paragraphs."""
+    found: list[tuple[bool, int, Speaker]] = []
+    for token in article.doc:
+        if token.idx >= at or token.idx < max(article.floor, at - 1500) or not document_noun(token):
+            continue
+        if article.inside_quote(token.idx):
+            continue
+        source = _document_source(token)
+        if source is None and token.head.lower_ == "in" and token.head.head.lower_ in reporting_verbs()[0]:
+            # "X said in a statement": the statement is the reporting verb's subject's
+            source = next((c for c in token.head.head.children if c.dep_ == "nsubj"), None)
+        if source is None or not (source.pos_ == "PROPN" or source.ent_type_ in ("ORG", "PERSON")):
+            continue
+        found.append((token.lemma_ == (sp.head or "") or token.lower_ == sp.head, token.idx,
+                      speaker_from_head(article.doc, source, (token.sent.start_char, token.sent.end_char), None)))
+    named = [f for f in found if f[2].kind in ("person", "organization") and f[2].name]
+    if not named:
+        return None
+    return max(named, key=lambda f: (f[0], f[1]))[2]
 
 
 _OFFICES = word_lists("quotes")["office"]

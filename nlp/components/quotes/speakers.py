@@ -677,6 +677,18 @@ def _document_source(token: Token) -> Token | None:
             for obj in prep.children:
                 if obj.dep_ == "pobj" and obj.ent_type_ in ("ORG", "PERSON"):
                     return obj
+                named = [a for a in obj.children if a.dep_ == "appos" and a.ent_type_ in ("ORG", "PERSON")]
+                if obj.dep_ == "pobj" and named:
+                    return named[0]  # "the survey by pollster Forsa"
+    for prep in token.rights:
+        # "a press release on the company's website", "a statement on its website": the owner
+        if prep.dep_ == "prep" and prep.lower_ in {"on", "in"}:
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and document_noun(obj):
+                    for c in obj.lefts:
+                        if c.dep_ == "poss" and (c.lower_ in _POSSESSIVE_PRONOUNS or (
+                                c.pos_ == "NOUN" and any(d.lower_ == "the" for d in c.lefts))):
+                            return c
     return None
 
 
@@ -694,7 +706,8 @@ def _drop_heading(doc: Doc, start: int, end: int, name: str) -> tuple[int, str]:
     return start, name
 
 
-_DATELINE = re.compile(r"[^\n()]{0,80}?\(Reuters\)\s*[-—–]+\s*")
+#: "TOKYO (Reuters) - ", or its tail where a span starts inside it ("Reuters) - ")
+_DATELINE = re.compile(r"[^\n()]{0,80}?\(Reuters\)\s*[-—–]+\s*|\(?Reuters\)\s*[-—–]+\s*")
 
 
 def _skip_dateline(text: str, start: int, end: int) -> int:
