@@ -414,6 +414,15 @@ def test_a_document_speaks_for_its_owner_or_the_author_named_before(quotes_of):
     assert one(quotes, "vote on pay").speaker == "Medef"
 
 
+@pytest.mark.model
+def test_the_companies_are_the_firms_the_sentence_before_joins(quotes_of):
+    q = one(quotes_of("Delta Air Lines and Virgin Atlantic began cross-selling seats in July. Clearance is still"
+                      " needed, and the companies said they expect approval later this year."), "approval later")
+    assert (q.speaker, q.speaker_kind) == ("Delta Air Lines and Virgin Atlantic", "organization")
+    q = one(quotes_of("Apple sold more phones. The companies said demand was strong."), "demand was strong")
+    assert q.speaker_kind == "unnamed"
+
+
 # ---------------------------------------------------------------- indirect content bounds
 
 

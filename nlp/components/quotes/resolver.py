@@ -404,6 +404,45 @@ _OFFICES = word_lists("quotes")["office"]
 _HEADS = {"executive", "head", "chief", "founder", "director", "officer"}
 
 
+def _resolve_group(sp: Speaker, article: Article, at: int) -> Speaker:
+    """Return the organisations "the companies" / "the two banks" stand for: those the sentence
+    before (or this one, before the quote) joins by "and" ("Delta and Virgin Atlantic"); else ``sp``."""
+    if sp.end is None or sp.head not in anaphor_nouns() and not (sp.head or "").endswith("s"):
+        return sp
+    k = bisect.bisect_right(article.starts, sp.end - 1) - 1
+    if k < 0:
+        return sp
+    head = article.doc[k]
+    if head.tag_ != "NNS" or head.lemma_ not in anaphor_nouns() or anaphor_nouns()[head.lemma_] != "org":
+        return sp
+    if not any(c.dep_ == "det" and c.lower_ in {"the", "both"} for c in head.lefts):
+        return sp
+    start, _ = article.previous_sentence(at)
+    # the tagger may call one of the firms a person ("Delta Air Lines and [Virgin Atlantic]")
+    orgs = [e for e in article.mentions(("ORG", "PERSON"), start, at) if not _news_name(e.text)]
+    groups: list[list] = []
+    for e in orgs:
+        if e.label_ != "ORG" or any(e in g for g in groups):
+            continue
+        members = [e] + [o for o in orgs if o is not e and o.root.head.i in range(e.start, e.end) and o.root.dep_ == "conj"]
+        if len(members) > 1:
+            # follow the chain: "Deloitte, Ernst & Young, KPMG and PricewaterhouseCoopers"
+            grown = True
+            while grown:
+                grown = False
+                for o in orgs:
+                    if o not in members and o.root.dep_ == "conj" and any(
+                            o.root.head.i in range(m.start, m.end) for m in members):
+                        members.append(o)
+                        grown = True
+            groups.append(sorted(members, key=lambda m: m.start))
+    if not groups:
+        return sp
+    names = [_clean_name(m.text) for m in groups[-1]]
+    name = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return Speaker(name, "organization", sp.start, sp.end, organization=name)
+
+
 def _resolve_office(sp: Speaker, named: list[Speaker], article: Article, at: int) -> Speaker:
     """Return the person a definite office stands for ("Merkel said ... The German leader also
     said": the subject of the sentence before), or ``sp``."""
@@ -440,6 +479,8 @@ def resolve(drafts: list, doc: Doc) -> list[Quote]:
             resolved = _resolve_anaphor(sp, named, article, at)
             if resolved is sp:
                 resolved = _resolve_office(sp, named, article, at)
+            if resolved is sp:
+                resolved = _resolve_group(sp, article, at)
             if resolved is sp and sp.definite:
                 # "A Dow spokeswoman said ... the spokeswoman said": the one described before (not
                 # for "analysts" or "one trader": other people of the same kind)
