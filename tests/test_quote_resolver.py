@@ -423,6 +423,39 @@ def test_the_companies_are_the_firms_the_sentence_before_joins(quotes_of):
     assert q.speaker_kind == "unnamed"
 
 
+@pytest.mark.model
+def test_a_firms_officer_and_spokesman_work_for_the_firm_the_story_gives(quotes_of):
+    q = one(quotes_of("NEW YORK (Reuters) - IBM reported weaker revenue. IBM shares fell 6 percent. Chief Financial"
+                      " Officer Mark Loughridge said that third quarters tended to be difficult."), "difficult")
+    assert q.organization == "IBM"
+    q = one(quotes_of("Oliver Niedermaier, the founder and chief executive of New York-based Tau Investment"
+                      " Management LLC, said he saw a need for new investments."), "saw a need")
+    assert q.organization == "Tau Investment Management LLC"
+
+
+@pytest.mark.model
+def test_a_name_the_tagger_reads_as_a_noun_at_a_sentence_start(quotes_of):
+    q = one(quotes_of("Vivendi sold its stake to Activision. The deal was approved by Activision shareholders.\n"
+                      "Activision said on Friday it would buy back 429 million shares from Vivendi."), "buy back")
+    assert (q.speaker, q.speaker_kind) == ("Activision", "organization")
+
+
+@pytest.mark.model
+def test_he_is_a_surname_subject_the_tagger_did_not_call_a_person(quotes_of):
+    quotes = quotes_of("Francois Hollande met Mario Monti in Paris on Monday. Monti said the budget was fair."
+                       ' Hollande also voiced concern about the euro. "The markets have welcomed it with excess,"'
+                       " he said.")
+    assert one(quotes, "with excess").speaker == "Francois Hollande"
+
+
+@pytest.mark.model
+def test_the_companies_are_never_public_bodies(quotes_of):
+    q = one(quotes_of("The U.S. Department of Justice and European Commission approved the purchase last week."
+                      " Clearance is still needed, and the companies said they expect approval later this year."),
+            "approval later")
+    assert q.speaker_kind == "unnamed"
+
+
 # ---------------------------------------------------------------- indirect content bounds
 
 
@@ -449,6 +482,12 @@ def test_content_ends_at_an_asides_dash_and_at_a_second_act_of_reporting(quotes_
                        " could help by easing the terms of its Greek debt holdings.")
     assert one(quotes, "could not manage").text.endswith("the next tranche of aid")
     assert one(quotes, "ECB could help").speaker == "Antonis Samaras"
+
+
+@pytest.mark.model
+def test_content_ends_before_what_the_source_withheld(quotes_of):
+    q = one(quotes_of("The company said it would sell the unit and did not specify a price."), "sell the unit")
+    assert q.text == "it would sell the unit"
 
 
 @pytest.mark.model

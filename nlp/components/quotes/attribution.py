@@ -246,13 +246,13 @@ def _content_span(doc: Doc, clause: Token, cue: Token) -> tuple[int, int] | None
                   and t.i > 0 and doc[t.i - 1].text == ","), None)
     if gloss is not None:
         toks = [t for t in toks if t.i < gloss.i - 1]  # ", leading the government to ...": the reporter's gloss
-    again = next((t for t in toks if t.dep_ == "conj" and t.lower_ in reporting_verbs()[0] and t.i > toks[0].i + 2
+    again = next((t for t in toks if t.dep_ == "conj" and t.i > toks[0].i + 2 and _act_of_reporting(t)
                   and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
-                  and cue.doc[t.i - 1].dep_ == "cc"), None)
+                  and cue.doc[t.left_edge.i - 1].dep_ == "cc"), None)
     if again is not None:
         # "told the paper his country could not manage ... and suggested the ECB could help": a
         # second act of reporting ends the first report
-        toks = [t for t in toks if t.i < again.i - 1]
+        toks = [t for t in toks if t.i < again.left_edge.i - 1]
     more = _conjoined_clause(clause, cue, toks)
     if more:
         toks = toks + more  # "Lockheed said X and the battery checked out": the report goes on
@@ -350,6 +350,21 @@ _PARTIES = {"defense", "defence", "prosecution", "prosecutor", "prosecutors", "c
 
 
 _ANAPHORS = frozenset(w for kind in ("org", "news", "document") for w in word_lists("quotes")[f"anaphor_{kind}"])
+
+
+#: what a source does besides the report ("... and did not specify a price", "but declined to elaborate")
+_ACTS = {"specify", "elaborate", "provide", "question", "decline", "refuse", "give", "disclose", "name", "comment",
+         "identify", "detail", "reveal", "confirm"}
+
+
+def _act_of_reporting(token: Token) -> bool:
+    """Whether a verb conjoined inside a report is the source's own act, not more of the report:
+    another reporting verb ("and suggested"), or a verb of telling or withholding ("and did not
+    specify a price", "but declined to comment")."""
+    if token.lower_ in reporting_verbs()[0]:
+        return True
+    return token.lemma_ in _ACTS and any(c.dep_ in ("aux", "neg") and c.lemma_ in ("do", "not") for c in token.children) \
+        or token.lemma_ in {"decline", "refuse", "question"}
 
 
 _ASIDE_DASH = re.compile(r"\s[-\u2013\u2014]{1,2}\s")

@@ -193,6 +193,12 @@ class Article:
             if s is None or s.end_char <= self.floor:
                 continue
             found = [e for e in self.mentions(labels, s.start_char, limit) if e.root.dep_ in ("nsubj", "nsubjpass")]
+            if set(labels) & set(NAME_LABELS):
+                # a known person's surname the tagger did not call a person ("Hollande also voiced concern")
+                taken = {e.root.i for e in found}
+                found += [self.doc[t.i : t.i + 1] for t in self.doc[s.start : s.end]
+                          if t.idx < limit and t.dep_ in ("nsubj", "nsubjpass") and t.i not in taken
+                          and t.text in self.surnames and not self.inside_quote(t.idx)]
             if found:
                 # the main clause's subject ("Ryanair may appeal if its bid for Aer Lingus fails")
                 return min(found, key=lambda e: (sum(1 for _ in e.root.ancestors), e.start))
@@ -329,6 +335,9 @@ def _news_name(name: str | None) -> bool:
 #: whichever organisation the sentence before happened to name
 _GENERIC = {"company", "firm", "group"}
 _OWN_NAMED = frozenset(word_lists("quotes")["anaphor_named"])
+#: words of public bodies' names, which no "the companies" / "the firms" stands for
+_PUBLIC_BODY = _OWN_NAMED | {"government", "agency", "authority", "office", "administration", "parliament",
+                             "senate", "congress", "union"}
 
 
 def _resolve_anaphor(sp: Speaker, named: list[Speaker], article: Article, at: int) -> Speaker:
@@ -439,6 +448,8 @@ def _resolve_group(sp: Speaker, article: Article, at: int) -> Speaker:
     if not groups:
         return sp
     names = [_clean_name(m.text) for m in groups[-1]]
+    if any(w.lower() in _PUBLIC_BODY for n in names for w in n.split()):
+        return sp  # "the companies" are not "the Justice Department and the European Commission"
     name = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return Speaker(name, "organization", sp.start, sp.end, organization=name)
 
@@ -501,6 +512,13 @@ def resolve(drafts: list, doc: Doc) -> list[Quote]:
                 sp = replace(sp, role=sp.role or lead_title.role, organization=lead_title.organization)
             if sp.organization is None and sp.org_ref:
                 sp = replace(sp, organization=_firm_of(sp.org_ref, named, article, _mention_at(sp, at)))
+            if sp.organization is None and (sp.role or "").lower() in _SPOKES:
+                # "Raytheon said it remained confident. '...,' said spokesman Dave Desilets": the
+                # organisation that spoke just before
+                start, _ = article.previous_sentence(at)
+                spoke = next((s for s in reversed(named) if s.kind == "organization" and (s.start or 0) >= start), None)
+                if spoke is not None:
+                    sp = replace(sp, organization=spoke.name)
             if sp.organization is None and _corporate(sp.role):
                 # "Chief Executive Elon Musk" in a story about Tesla: the story's company
                 main = article.main_organization(at)
@@ -522,12 +540,14 @@ def resolve(drafts: list, doc: Doc) -> list[Quote]:
 
 
 _CORPORATE = word_lists("quotes")["corporate_role"]
+_SPOKES = {"spokesman", "spokeswoman", "spokesperson", "company spokesman", "company spokeswoman"}
 
 
 def _corporate(role: str | None) -> bool:
     """Whether ``role`` is an office inside a company ("chief executive", "founder", "chairman")."""
     words = (role or "").lower().replace("-", " ").split()
-    return bool(words) and (" ".join(words[-2:]) in _CORPORATE or words[-1] in _CORPORATE)
+    # any ending of the title: "chief financial officer", "senior vice president and cfo"
+    return any(" ".join(words[-k:]) in _CORPORATE for k in range(1, min(len(words), 5) + 1))
 
 
 def _mention_at(sp: Speaker, at: int) -> int:

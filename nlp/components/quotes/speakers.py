@@ -103,6 +103,7 @@ _AFTER_ORG = word_lists("quotes")["after_org"]
 
 def _clean_name(name: str) -> str:
     name = re.sub(r"^(the|The|But|And|Or)\s+", "", name.strip(" ,;:"))
+    name = re.sub(r"^(?:\S+\s+){0,2}?\S+-based\s+(?=\S)", "", name)  # "(New) York-based Tau": Tau
     return re.sub(r"(’s|'s|’|')$", "", name).strip()
 
 
@@ -116,6 +117,9 @@ def _org_run(words: list[str]) -> str | None:
         words = words[1:]
     if words and words[0].lower() in {"his", "her", "its", "their", "our", "my"}:
         return None  # "His deputy": a possessive pronoun names no firm
+    based = next((i for i, w in enumerate(words[:4]) if w.lower().endswith("-based")), None)
+    if based is not None and based + 1 < len(words):
+        words = words[based + 1 :]  # "New York-based Tau Investment Management": where, then who
     k = 0
     while k < min(3, len(words)) and not _capitalized(words[k]) and words[k].isalpha():
         k += 1
@@ -331,6 +335,14 @@ def _org_words(doc: Doc) -> frozenset[str]:
     return _per_doc(doc, "org_words", lambda d: frozenset(t.text for e in _ents(d) if e.label_ == "ORG" for t in e))
 
 
+def _capitalised_elsewhere(token: Token) -> bool:
+    """Whether a sentence-initial noun ("Activision said") is written capitalised inside a sentence
+    elsewhere in the doc: a name the tagger read as a common noun."""
+    seen = _per_doc(token.doc, "capitalised", lambda d: frozenset(
+        t.text for t in d if t.text[:1].isupper() and not t.is_sent_start and t.i > 0 and d[t.i - 1].text[-1:] != "."))
+    return token.text in seen
+
+
 def _mention_span(head: Token) -> tuple[int, int, str]:
     """Return (start, end, kind) of the speaker mention headed by ``head``; kind is name/org/noun/pronoun."""
     if head.pos_ == "PRON" or head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS:
@@ -346,7 +358,8 @@ def _mention_span(head: Token) -> tuple[int, int, str]:
                 if c.dep_ == "conj" and c.pos_ == "PROPN" and c.i > last.i:
                     last = c
             return toks[0].idx, last.idx + len(last.text), kind
-    capitalised_noun = (head.pos_ == "NOUN" and head.text[:1].isupper() and not head.is_sent_start
+    capitalised_noun = (head.pos_ == "NOUN" and head.text[:1].isupper()
+                        and (not head.is_sent_start or _capitalised_elsewhere(head))
                         and head.lower_ not in unnamed_speaker_nouns() | role_words())
     if head.pos_ == "PROPN" or capitalised_noun:  # the tagger may call "Townsend" a noun
         toks = [t for t in head.lefts if t.dep_ in ("compound", "flat") and t.pos_ == "PROPN"]
