@@ -456,6 +456,16 @@ def test_the_companies_are_never_public_bodies(quotes_of):
     assert q.speaker_kind == "unnamed"
 
 
+@pytest.mark.model
+def test_a_portfolio_and_a_locals_number_belong_where_they_belong(quotes_of):
+    q = one(quotes_of("Speaking in Vilnius, EU Competition Commissioner Joaquin Almunia said the executive was"
+                      " preparing a charge sheet."), "charge sheet")
+    assert (q.role, q.organization) == ("Competition Commissioner", "EU")
+    q = one(quotes_of("The cost of living adjustment is a sticking point, United Steelworkers Local 8782 President"
+                      " Bill Ferguson said on Friday."), "sticking point")
+    assert (q.role, q.organization) == ("President", "United Steelworkers Local 8782")
+
+
 # ---------------------------------------------------------------- indirect content bounds
 
 

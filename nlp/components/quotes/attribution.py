@@ -45,8 +45,9 @@ def _subject_of(cue: Token) -> Token | None:
             # "told a paper his country could not manage ... and suggested the ECB could help":
             # conjoined to a verb of the report, the cue shares the reporting verb's subject
             outer = next((a for a in cue.head.ancestors if a.lower_ in verbs and a.pos_ in ("VERB", "AUX")), None)
-            if outer is not None:
-                return _subject_of(outer)
+            found = _subject_of(outer) if outer is not None else None
+            if found is not None:
+                return found
         return _subject_of(cue.head)
     if cue.dep_ == "advcl" and cue.tag_ == "VBG":
         # "Anastasiades defended the deal (agreed with the EU), saying ...": the nearest named subject

@@ -145,7 +145,8 @@ class Article:
         its first mention that gives them, where its own mention gives none."""
         name = sp.name or ""
         if len(name.split()) == 1:
-            full = {p.name for p in self.people if p.name and len(p.name.split()) > 1 and p.name.split()[-1] == name}
+            full = {p.name for p in self.people if p.name and len(p.name.split()) > 1 and p.name.split()[-1] == name
+                    and not {"and", "nor", "or"} & set(p.name.split())}  # not "Kocherlakota nor Fisher"
             if not full:
                 # a family name first ("Vice Finance Minister Zhu Guangyao ... Zhu said")
                 full = {p.name for p in self.people if p.name and len(p.name.split()) == 2 and p.name.split()[0] == name}
@@ -520,7 +521,13 @@ def resolve(drafts: list, doc: Doc) -> list[Quote]:
                 if spoke is not None:
                     sp = replace(sp, organization=spoke.name)
             if sp.organization is None and _corporate(sp.role):
-                # "Chief Executive Elon Musk" in a story about Tesla: the story's company
+                # "Vivendi is selling its stake in Activision. Chief Financial Officer Philippe Capron
+                # said": the organisation the sentence before is about; else, "Chief Executive Elon
+                # Musk" in a story about Tesla: the story's company
+                subject = article.sentence_subject(at, ("ORG",))
+                if subject is not None and subject in article.orgs and not _news_name(subject.text):
+                    sp = replace(sp, organization=_clean_name(subject.text))
+            if sp.organization is None and _corporate(sp.role):
                 main = article.main_organization(at)
                 sp = replace(sp, organization=main.name) if main is not None else sp
         if not d.inherits:

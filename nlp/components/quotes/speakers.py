@@ -143,6 +143,8 @@ def _org_run(words: list[str]) -> str | None:
                 break
         elif w.lower() in ORG_CONNECTORS and i + 1 < len(words) and _capitalized(words[i + 1]) and run:
             run.append(w)
+        elif w.isdigit() and run and i + 1 < len(words) and _capitalized(words[i + 1]):
+            run.append(w)  # "United Steelworkers Local 8782 President"
         else:
             stopped_at = i
             break
@@ -285,6 +287,16 @@ def describe(descriptor: str, org_names: tuple[str, ...] = ()) -> tuple[str | No
         # ... or end it on a connector ("Society of Professional Engineering Employees in [Aerospace]")
         while name.split()[-1].lower() in ORG_CONNECTORS | {"in"} and after and _capitalized(after[0]):
             name = name + " " + after.pop(0)
+        while len(after) > 1 and after[0].isdigit():
+            name = name + " " + after.pop(0)  # "United Steelworkers Local [8782] President"
+        tail_words = name.split()
+        moved: list[str] = []
+        while (len(tail_words) > 1 and tail_words[-1].lower() in title_modifiers() and after
+               and after[0].lower().strip(",") in roles):
+            moved.insert(0, tail_words.pop())  # "EU Competition Commissioner": the portfolio is the title's
+        if moved:
+            name = " ".join(tail_words)
+            after = moved + after
         possessive = bool(re.search(r"(’s|'s)$", name)) or descriptor[pos + len(name):].startswith(("'s", "’s"))
         role = _role_phrase(before)
         if role is None:
