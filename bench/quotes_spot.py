@@ -1,6 +1,6 @@
 """Draw the quotes of random dev-archive articles outside every labelled sample, for a hand spot check.
 
-    python bench/quotes_spot.py --seed 77 --n 150 --out spot.jsonl [--exclude OTHER.jsonl ...]
+    python bench/quotes_spot.py --seed 77 --n 150 --out spot.jsonl [--exclude OTHER.jsonl ...] [--samples-at COMMIT]
 
 The articles are drawn with ``--seed`` among the archive's members that no file under ``tests/data``
 names (nor the ``--exclude`` files). Each line holds one quote the current code extracts: member,
@@ -16,6 +16,7 @@ import json
 import os
 import random
 import re
+import subprocess
 import sys
 import tarfile
 from pathlib import Path
@@ -26,14 +27,22 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_ARCHIVE = ROOT.parent / "shared/data/reuters/reuters-2012-08_2013-11-dev.tar.gz"
 
 
-def sampled_members(extra: list[Path]) -> set[str]:
+def sampled_members(extra: list[Path], commit: str | None) -> set[str]:
     """Every archive member a labelled file under tests/data (or an ``extra`` file) names; the spot
-    checks themselves (``tests/data/quotes_spot``) do not count, so a draw is the same after them."""
-    seen: set[str] = set()
-    labelled = [p for p in ROOT.glob("tests/data/**/*.jsonl") if "quotes_spot" not in p.parts]
-    for path in [*labelled, *extra]:
-        seen.update(re.findall(r'"member": "([^"]+)"', path.read_text(encoding="utf-8")))
-    return seen
+    checks themselves (``tests/data/quotes_spot``) do not count. With ``commit``, the files as that
+    commit holds them, so that a draw is the same after later samples are committed."""
+    texts = [path.read_text(encoding="utf-8") for path in extra]
+    if commit:
+        listing = subprocess.run(["git", "-C", str(ROOT), "ls-tree", "-r", "--name-only", commit, "tests/data"],
+                                 check=True, capture_output=True, text=True).stdout.split()
+        for name in listing:
+            if name.endswith(".jsonl") and "quotes_spot" not in name:
+                texts.append(subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:{name}"], check=True,
+                                            capture_output=True, text=True).stdout)
+    else:
+        texts += [p.read_text(encoding="utf-8") for p in ROOT.glob("tests/data/**/*.jsonl")
+                  if "quotes_spot" not in p.parts]
+    return {m for text in texts for m in re.findall(r'"member": "([^"]+)"', text)}
 
 
 def main() -> None:
@@ -43,6 +52,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=150, help="articles to draw")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--exclude", type=Path, nargs="*", default=[])
+    parser.add_argument("--samples-at", default=None,
+                        help="a commit: exclude the articles of the samples it holds (default: the working tree's)")
     args = parser.parse_args()
     if not args.archive.exists():
         sys.exit(f"{args.archive}: the dev archive is not here (see ../shared/data/SOURCES.md)")
@@ -50,7 +61,7 @@ def main() -> None:
     from nlp.articles import ReadError, article_from_bytes
     from nlp.pipeline import extract_article, shared_pipeline
 
-    seen = sampled_members(args.exclude)
+    seen = sampled_members(args.exclude, args.samples_at)
     with tarfile.open(args.archive, "r:gz") as tar:
         names = [m.name for m in tar.getmembers() if m.isfile() and m.name not in seen]  # archive order
     pick = set(random.Random(args.seed).sample(names, args.n))

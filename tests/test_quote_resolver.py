@@ -466,6 +466,16 @@ def test_a_portfolio_and_a_locals_number_belong_where_they_belong(quotes_of):
     assert (q.role, q.organization) == ("President", "United Steelworkers Local 8782")
 
 
+@pytest.mark.model
+def test_an_of_phrase_is_the_titles_when_the_firm_comes_after_or_before(quotes_of):
+    q = one(quotes_of('"The sector is suffering," said Kristin Dziczek, director of the labor and industry group'
+                      " at the Center for Automotive Research in Ann Arbor."), "suffering")
+    assert (q.role, q.organization) == ("director of the labor and industry group", "Center for Automotive Research")
+    q = one(quotes_of("Richard Dodd, the BRC's head of Media and Campaigns, said weekend trading had met"
+                      " expectations."), "weekend trading")
+    assert (q.role, q.organization) == ("head of Media and Campaigns", "BRC")
+
+
 # ---------------------------------------------------------------- indirect content bounds
 
 

@@ -298,9 +298,14 @@ def describe(descriptor: str, org_names: tuple[str, ...] = ()) -> tuple[str | No
             name = " ".join(tail_words)
             after = moved + after
         possessive = bool(re.search(r"(’s|'s)$", name)) or descriptor[pos + len(name):].startswith(("'s", "’s"))
-        role = _role_phrase(before)
+        # "director of the labor and industry group at the Center for ...": with the firm after
+        # "at", an "of" before it is the title's own
+        later_firm = any(w.lower() in ORG_PREPOSITIONS and w.lower() != "of" for w in before[1:])
+        role = _role_phrase(before, whole=later_firm)
         if role is None:
-            role = _role_phrase(after, whole=possessive and not before)
+            # "the BRC's head of Media and Campaigns": after the firm's possessive, "of" is the title's
+            bare = not [w for w in before if w.lower() not in ARTICLES]
+            role = _role_phrase(after, whole=possessive and bare)
             modifiers = [w for w in before if w.lower() not in ARTICLES]
             if role and modifiers and all(w.lower() in title_modifiers() for w in modifiers):
                 role = " ".join(modifiers + [role])  # "a former Facebook executive": a former executive
