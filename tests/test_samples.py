@@ -23,6 +23,7 @@ SAMPLES = {  # folder -> (key of the fact, how a row gives its article date)
     "causes_sample2": ("link", lambda r: r["article"]["published"] or ""),
     "causes_sample3": ("link", lambda r: r["article"]["published"] or ""),
     "quotes_sample2": ("quote", lambda r: r["article"]["published"] or ""),
+    "quotes_sample3": ("quote", lambda r: r["article"]["published"] or ""),
 }
 
 
@@ -88,3 +89,7 @@ def test_later_samples_have_no_article_of_an_earlier_one():
     third, quotes = members("causes_sample3"), members("quotes_sample2")
     assert len(third) > 150 and not third & earlier
     assert len(quotes) > 100 and not quotes & earlier
+    spots = {json.loads(line)["member"] for name in ("spot77", "spot78")
+             for line in (DATA / "quotes_spot" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()}
+    fourth = members("quotes_sample3")
+    assert len(fourth) > 100 and not fourth & (earlier | third | quotes | spots)
