@@ -476,6 +476,18 @@ def test_an_of_phrase_is_the_titles_when_the_firm_comes_after_or_before(quotes_o
     assert (q.role, q.organization) == ("head of Media and Campaigns", "BRC")
 
 
+@pytest.mark.model
+def test_a_firm_in_apposition_to_a_description_is_the_speaker_and_for_beats_of(quotes_of):
+    q = one(quotes_of("One Chinese oil engineering firm, Hong Kong-listed Wison Engineering Services Co Ltd, said on"
+                      " Tuesday its chairman was helping the authorities."), "helping the authorities")
+    assert (q.speaker, q.speaker_kind) == ("Wison Engineering Services Co Ltd", "organization")
+    q = one(quotes_of('"We are concerned about the report," Erika Mann, head of EU policy for Facebook, said.'),
+            "concerned")
+    assert (q.role, q.organization) == ("head of EU policy", "Facebook")
+    q = one(quotes_of('"We will not accept it," Business Secretary Vince Cable said.'), "not accept")
+    assert (q.role, q.organization) == ("Business Secretary", None)
+
+
 # ---------------------------------------------------------------- indirect content bounds
 
 
@@ -508,6 +520,24 @@ def test_content_ends_at_an_asides_dash_and_at_a_second_act_of_reporting(quotes_
 def test_content_ends_before_what_the_source_withheld(quotes_of):
     q = one(quotes_of("The company said it would sell the unit and did not specify a price."), "sell the unit")
     assert q.text == "it would sell the unit"
+
+
+@pytest.mark.model
+def test_content_leaves_out_a_denial_a_link_word_and_a_dangling_and(quotes_of):
+    q = one(quotes_of("German magazine Der Spiegel said on Sunday that France and Germany had agreed on equal"
+                      " stakes, but sources involved in the negotiations denied this."), "equal")
+    assert q.text == "France and Germany had agreed on equal stakes"
+    q = one(quotes_of("According to sources with knowledge of production plans, however, Ford is prepared to wind"
+                      " down the facility."), "wind down")
+    assert q.text.startswith("Ford is prepared")
+
+
+@pytest.mark.model
+def test_a_trailing_attribution_around_another_attributed_report_is_dropped(quotes_of):
+    quotes = quotes_of("BEARING ALL LEGAL COSTS On the conference call, Conheeney, SAC's president, again told"
+                       " investors that the firm would bear all costs of defending itself, a source said.")
+    texts = [q.text for q in quotes]
+    assert not any(t.startswith("BEARING") or "told investors" in t for t in texts), texts
 
 
 @pytest.mark.model

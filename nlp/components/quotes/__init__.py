@@ -61,11 +61,27 @@ def _extract(doc: Doc, link: bool) -> list[Quote]:
     direct = _direct_drafts(doc)
     taken = [(d.quote.start, d.quote.end) for d in direct]
     used = {d.cue_i for d in direct if d.cue_i is not None}
-    drafts = direct + _indirect_drafts(doc, taken, used)
+    drafts = _without_nested_attributions(direct + _indirect_drafts(doc, taken, used))
     quotes = resolve(drafts, doc)
     if link:
         quotes = [replace(q, organization_symbol=_organization_symbol(doc, q.organization)) for q in quotes]
     return quotes
+
+
+def _without_nested_attributions(drafts: list) -> list:
+    """Drop an indirect quote attributed after its content when the content holds another quote
+    with its attribution ("[HEADING On the call, Conheeney again told investors that X], a source
+    said" when "Conheeney told ... X" is a quote): the inner one is the report. "X said Y told
+    them Z" keeps both."""
+    out = []
+    for d in drafts:
+        q = d.quote
+        nested = q.kind == "indirect" and d.order >= q.end and any(
+            o is not d and q.start <= o.quote.start and o.quote.end <= q.end and q.start <= o.order < q.end
+            and o.speaker.kind in ("person", "organization") for o in drafts)
+        if not nested:
+            out.append(d)
+    return out
 
 
 def _organization_symbol(doc: Doc, organization: str | None) -> str | None:

@@ -250,10 +250,18 @@ def _content_span(doc: Doc, clause: Token, cue: Token) -> tuple[int, int] | None
     again = next((t for t in toks if t.dep_ == "conj" and t.i > toks[0].i + 2 and _act_of_reporting(t)
                   and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
                   and cue.doc[t.left_edge.i - 1].dep_ == "cc"), None)
+    denial = next((t for t in toks if t.dep_ == "conj" and t.i > toks[0].i + 2 and t.lemma_ in _DENIALS
+                   and any(c.dep_ == "nsubj" for c in t.children) and cue.doc[t.left_edge.i - 1].dep_ == "cc"), None)
+    if denial is not None and (again is None or denial.i < again.i):
+        again = denial  # "..., but sources involved in the negotiations denied this": someone else's word
     if again is not None:
         # "told the paper his country could not manage ... and suggested the ECB could help": a
         # second act of reporting ends the first report
         toks = [t for t in toks if t.i < again.left_edge.i - 1]
+    while len(toks) > 3 and toks[0].lower_ in ("however", "yet", "meanwhile") and toks[1].text == ",":
+        toks = toks[2:]  # "According to sources, however, Ford is prepared to ...": the reporter's link
+    while len(toks) > 3 and (toks[-1].dep_ == "cc" or toks[-1].is_punct and toks[-1].text in ",;"):
+        toks = toks[:-1]  # "they were aware of manipulation and"
     more = _conjoined_clause(clause, cue, toks)
     if more:
         toks = toks + more  # "Lockheed said X and the battery checked out": the report goes on
@@ -353,6 +361,9 @@ _PARTIES = {"defense", "defence", "prosecution", "prosecutor", "prosecutors", "c
 _ANAPHORS = frozenset(w for kind in ("org", "news", "document") for w in word_lists("quotes")[f"anaphor_{kind}"])
 
 
+#: verbs by which someone else answers the report ("but sources denied this")
+_DENIALS = {"deny", "dispute", "reject", "contradict", "say", "insist", "counter"}
+
 #: what a source does besides the report ("... and did not specify a price", "but declined to elaborate")
 _ACTS = {"specify", "elaborate", "provide", "question", "decline", "refuse", "give", "disclose", "name", "comment",
          "identify", "detail", "reveal", "confirm"}
@@ -442,6 +453,9 @@ def _according_to_drafts(doc: Doc, free, taken: list[tuple[int, int]]) -> list[_
             e -= 1
         while s < e and text[s] in ",;: ":
             s += 1
+        link = re.match(r"(?:however|yet|meanwhile),\s+", text[s:e], re.I)
+        if link:
+            s += link.end()  # "According to sources, however, Ford is ...": the reporter's link
         if len(text[s:e].split()) < 3 or not free(s) or _overlaps((s, e), taken):
             continue
         speaker = speaker_from_head(doc, obj, (p_start, p_end), None)

@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from nlp.components import doc_text
 from nlp.components.quotes.lexicon import (
-    GROUP_PRONOUNS, NAME_LABELS, PERSON_PRONOUNS, THING_PRONOUNS, reporting_verbs, role_words,
+    GROUP_PRONOUNS, NAME_LABELS, PERSON_PRONOUNS, THING_PRONOUNS, organization_types, reporting_verbs, role_words,
     unnamed_speaker_nouns,
 )
 from nlp.components.quotes.marks import find_quoted_spans
@@ -181,7 +181,7 @@ class Article:
                 return None
         return None
 
-    def sentence_subject(self, before: int, labels: tuple[str, ...], previous: bool = True):
+    def sentence_subject(self, before: int, labels: tuple[str, ...], previous: bool = True, main: bool = False):
         """The entity with one of ``labels`` that is the subject of the sentence holding offset
         ``before`` (left of it) or else (with ``previous``) of the sentence before it, outside quote
         marks; or None."""
@@ -193,7 +193,8 @@ class Article:
         for s, limit in ((sent, before), (previous, sent.start_char)):
             if s is None or s.end_char <= self.floor:
                 continue
-            found = [e for e in self.mentions(labels, s.start_char, limit) if e.root.dep_ in ("nsubj", "nsubjpass")]
+            found = [e for e in self.mentions(labels, s.start_char, limit) if e.root.dep_ in ("nsubj", "nsubjpass")
+                     and (not main or e.root.head.dep_ == "ROOT")]  # main: the main clause's own subject
             if set(labels) & set(NAME_LABELS):
                 # a known person's surname the tagger did not call a person ("Hollande also voiced concern")
                 taken = {e.root.i for e in found}
@@ -524,7 +525,7 @@ def resolve(drafts: list, doc: Doc) -> list[Quote]:
                 # "Vivendi is selling its stake in Activision. Chief Financial Officer Philippe Capron
                 # said": the organisation the sentence before is about; else, "Chief Executive Elon
                 # Musk" in a story about Tesla: the story's company
-                subject = article.sentence_subject(at, ("ORG",))
+                subject = article.sentence_subject(at, ("ORG",), main=True)
                 if subject is not None and subject in article.orgs and not _news_name(subject.text):
                     sp = replace(sp, organization=_clean_name(subject.text))
             if sp.organization is None and _corporate(sp.role):
@@ -534,6 +535,11 @@ def resolve(drafts: list, doc: Doc) -> list[Quote]:
             last = sp
             if sp.kind in ("person", "organization"):
                 named.append(sp)
+        if (sp.kind == "unnamed" and sp.organization and sp.head in organization_types()
+                and not sp.role and sp.head not in ("government",)):
+            # "One Chinese oil engineering firm, Hong Kong-listed Wison Engineering Services, said":
+            # the firm the description names is the speaker
+            sp = replace(sp, name=sp.organization, kind="organization")
         if sp.kind == "unnamed" and sp.organization is None and sp.org_ref:
             sp = replace(sp, organization=_firm_of(sp.org_ref, named, article, _mention_at(sp, at)))
         if sp.kind == "unnamed":

@@ -103,7 +103,7 @@ _AFTER_ORG = word_lists("quotes")["after_org"]
 
 def _clean_name(name: str) -> str:
     name = re.sub(r"^(the|The|But|And|Or)\s+", "", name.strip(" ,;:"))
-    name = re.sub(r"^(?:\S+\s+){0,2}?\S+-based\s+(?=\S)", "", name)  # "(New) York-based Tau": Tau
+    name = re.sub(r"^(?:\S+\s+){0,2}?\S+-(?:based|listed)\s+(?=\S)", "", name)  # "(New) York-based Tau": Tau
     return re.sub(r"(’s|'s|’|')$", "", name).strip()
 
 
@@ -269,7 +269,14 @@ def describe(descriptor: str, org_names: tuple[str, ...] = ()) -> tuple[str | No
             return None, None
     roles = role_words()
     # "Treasury trader at ING Investment Management": the firm after "at" is the employer
-    org_names = sorted(org_names, key=lambda n: not _after_word(descriptor, n, set(ORG_PREPOSITIONS)))
+    # "head of EU policy for Facebook": after "at"/"for"/"with" before after "of"; a capitalised
+    # name there counts though the tagger missed it
+    if org_names and not any(_after_word(descriptor, n, set(ORG_PREPOSITIONS) - {"of"}) for n in org_names):
+        late = re.search(r"\b(?:at|for|with)\s+(?:the\s+)?([A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*)*)", descriptor)
+        if late and _org_run(late.group(1).split()):
+            org_names = (*org_names, _org_run(late.group(1).split()))
+    org_names = sorted(org_names, key=lambda n: (not _after_word(descriptor, n, set(ORG_PREPOSITIONS) - {"of"}),
+                                                 not _after_word(descriptor, n, set(ORG_PREPOSITIONS))))
     for name in org_names:
         pos = descriptor.find(name)
         if pos == -1 or all(w.lower() in roles | title_modifiers() for w in name.split()):
@@ -357,7 +364,7 @@ def _capitalised_elsewhere(token: Token) -> bool:
     elsewhere in the doc: a name the tagger read as a common noun."""
     seen = _per_doc(token.doc, "capitalised", lambda d: frozenset(
         t.text for t in d if t.text[:1].isupper() and not t.is_sent_start and t.i > 0 and d[t.i - 1].text[-1:] != "."))
-    return token.text in seen
+    return token.text in seen and (token.text in _org_words(token.doc) or token.text in _person_surnames(token.doc))
 
 
 def _mention_span(head: Token) -> tuple[int, int, str]:
