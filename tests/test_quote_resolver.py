@@ -541,6 +541,14 @@ def test_a_trailing_attribution_around_another_attributed_report_is_dropped(quot
 
 
 @pytest.mark.model
+def test_a_verb_reports_the_clause_after_it_not_anothers_before(quotes_of):
+    q = one(quotes_of("While G20 officials played down talk of currency wars and IMF head Christine Lagarde said"
+                      " they were more currency worries, officials privately say they expect exchange rates to"
+                      " stay on the agenda."), "on the agenda")
+    assert (q.text, q.speaker) == ("they expect exchange rates to stay on the agenda", "officials")
+
+
+@pytest.mark.model
 def test_content_never_opens_inside_a_dateline(quotes_of):
     q = one(quotes_of("(Reuters) - Boeing is in advanced talks with its machinists' union to build the jet in"
                       " Seattle, several people familiar with the negotiations told Reuters."), "advanced talks")

@@ -491,7 +491,9 @@ def _indirect_drafts(doc: Doc, taken: list[tuple[int, int]], used_cues: set[int]
             continue  # "asked how long he expects ...": a question, not a statement
         par = _paragraph(text, cue.idx)
         clauses = [c for c in cue.children if c.dep_ == "ccomp" and par[0] <= c.idx < par[1]]
-        clause = clauses[0] if clauses else None
+        # "While ..., Lagarde said they were worries, officials privately say they expect ...": the
+        # clause after the verb is its report, one before it another's
+        clause = next((c for c in clauses if c.i > cue.i), clauses[0]) if clauses else None
         if clause is None and cue.lower_ in _EXPECTING:
             clause = next((c for c in cue.children if c.dep_ == "xcomp" and c.i > cue.i), None)
         subject = _subject_of(cue)
