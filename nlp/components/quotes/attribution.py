@@ -429,8 +429,10 @@ def _according_to_drafts(doc: Doc, free, taken: list[tuple[int, int]]) -> list[_
     """Return drafts for ``according to X, ...`` (either order)."""
     text = doc_text(doc)
     drafts: list[_Draft] = []
-    for tok in doc:
-        if tok.lower_ != "according" or not free(tok.idx):
+    for m in re.finditer(r"\baccording\b", text, re.I):  # only the words themselves, not every token
+        span = doc.char_span(m.start(), m.end())
+        tok = span[0] if span is not None and len(span) == 1 else None
+        if tok is None or tok.lower_ != "according" or not free(tok.idx):
             continue
         to = next((c for c in tok.children if c.lower_ == "to"), None)
         obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None

@@ -96,8 +96,12 @@ class Article:
                         sp = replace(sp, organization=_firm_of(sp.org_ref, [], self, sp.start or 0))
                     self.people.append(sp)
         self.surnames = {p.name.split()[-1] for p in self.people if p.name and len(p.name.split()) > 1}
-        for token in doc:  # "The Deepwater Horizon Claims Administration headed by Juneau"
-            if token.dep_ == "pobj" and token.lower_ != token.text and token.head.lower_ == "by":
+        for m in re.finditer(r"\bby [A-Z]", self.text):  # "The Claims Administration headed by Juneau"
+            k = bisect.bisect_left(self.starts, m.end() - 1)
+            if k >= len(doc) or self.starts[k] != m.end() - 1:
+                continue
+            token = doc[k]
+            if token.dep_ == "pobj" and token.head.lower_ == "by":
                 run = _run_by(token)
                 full = [p.name for p in self.people if p.name and p.name.split()[-1] == token.text]
                 if run is not None and (full or token.ent_type_ in NAME_LABELS):

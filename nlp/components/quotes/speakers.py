@@ -61,6 +61,8 @@ def _ents(doc: Doc) -> tuple:
 
 
 def _entity_of(token: Token):
+    if not token.ent_type_ and token.pos_ != "PROPN":
+        return None  # only a proper noun may sit in a possessive name the tagger ended early
     for ent in _ents(token.doc):
         if ent.start <= token.i < ent.end:
             return ent
@@ -362,9 +364,14 @@ def _org_words(doc: Doc) -> frozenset[str]:
 def _capitalised_elsewhere(token: Token) -> bool:
     """Whether a sentence-initial noun ("Activision said") is written capitalised inside a sentence
     elsewhere in the doc: a name the tagger read as a common noun."""
-    seen = _per_doc(token.doc, "capitalised", lambda d: frozenset(
-        t.text for t in d if t.text[:1].isupper() and not t.is_sent_start and t.i > 0 and d[t.i - 1].text[-1:] != "."))
-    return token.text in seen and (token.text in _org_words(token.doc) or token.text in _person_surnames(token.doc))
+    if not (token.text in _org_words(token.doc) or token.text in _person_surnames(token.doc)):
+        return False
+    text = doc_text(token.doc)
+    for m in re.finditer(rf"\b{re.escape(token.text)}\b", text):
+        before = text[: m.start()].rstrip()
+        if m.start() != token.idx and before and before[-1] not in ".!?\"\u201c\u201d:" and "\n" not in text[len(before) : m.start()]:
+            return True
+    return False
 
 
 def _mention_span(head: Token) -> tuple[int, int, str]:
