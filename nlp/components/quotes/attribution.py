@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Token
 
 from nlp.components import doc_text
 from nlp.components.quotes.lexicon import (
-    GROUP_PRONOUNS, INTRODUCERS, PERSON_PRONOUNS, THING_PRONOUNS, not_speakers, organization_nouns,
+    GROUP_PRONOUNS, INTRODUCERS, PERSON_PRONOUNS, THING_PRONOUNS, anaphor_nouns, not_speakers, organization_nouns,
     organization_types, reporting_verbs, role_words, unnamed_speaker_nouns,
 )
 from nlp.components.quotes.marks import QuotedSpan, _clause_end, _clause_start, _trim, find_quoted_spans
@@ -21,10 +21,25 @@ from nlp.paths import word_lists
 from nlp.types import Quote
 
 
+def _heading_word(token: Token) -> bool:
+    """Whether ``token`` is written in capitals, as in a subheading ("LAUNCH EXPECTED")."""
+    return token.text.isupper() and len(token.text) > 1
+
+
+def _has_subject(verb: Token) -> bool:
+    """Whether a clause's verb has a subject of its own."""
+    return any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in verb.children)
+
+
+#: the reporter's linking words that may open a report's sentence ("..., however, Ford is ...")
+_LINKS = ("however", "yet", "meanwhile")
+_LINK = re.compile(rf"(?:{'|'.join(_LINKS)}),\s+", re.I)
+
+
 def _is_cue(token: Token) -> bool:
     """Whether ``token`` is a reporting verb; ``said``/``told`` count whatever the tagger says."""
     direct, _ = reporting_verbs()
-    if token.text.isupper() and len(token.text) > 1:
+    if _heading_word(token):
         return False  # a subheading ("LAUNCH EXPECTED"), not a verb of the story
     if token.lower_ in {"said", "says", "told", "added"}:
         return True
@@ -224,7 +239,7 @@ def _direct_drafts(doc: Doc) -> list[_Draft]:
 def _content_span(doc: Doc, clause: Token, cue: Token) -> tuple[int, int] | None:
     """Return the character span of a content clause, without ``that`` and edge punctuation."""
     toks = [t for t in clause.subtree if t.i != cue.i]
-    if not any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in clause.children):
+    if not _has_subject(clause):
         # "Analysts said implementation risks of the plan, which ..., were high": the parser took the
         # clause's subject for the verb's object; the content starts there
         obj = next((c for c in cue.children if c.dep_ == "dobj" and cue.i < c.i < clause.i), None)
@@ -233,10 +248,10 @@ def _content_span(doc: Doc, clause: Token, cue: Token) -> tuple[int, int] | None
     for other in sorted((c for c in cue.children if c.dep_ == "ccomp" and c.i > clause.i), key=lambda c: c.i):
         # "said Merkel had not meant to ... by remarking on Thursday that, if ..., it would have to":
         # the parser hung the rest of the report on the verb as a second clause
-        subjectless = not any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in other.children)
         last = max(t.i for t in toks)
         after_comma = cue.doc[last].text == ","
-        if other.left_edge.i != last + 1 or not (other.left_edge.dep_ == "mark" or subjectless or not after_comma):
+        if other.left_edge.i != last + 1 or not (other.left_edge.dep_ == "mark" or not _has_subject(other)
+                                                 or not after_comma):
             break  # ", a dose of shock therapy officials hope will ...": the reporter's gloss
         toks = toks + list(other.subtree)
     # "said that X": the complementizer is the attribution's; "whether" and "if" are the content's
@@ -258,7 +273,7 @@ def _content_span(doc: Doc, clause: Token, cue: Token) -> tuple[int, int] | None
         # "told the paper his country could not manage ... and suggested the ECB could help": a
         # second act of reporting ends the first report
         toks = [t for t in toks if t.i < again.left_edge.i - 1]
-    while len(toks) > 3 and toks[0].lower_ in ("however", "yet", "meanwhile") and toks[1].text == ",":
+    while len(toks) > 3 and toks[0].lower_ in _LINKS and toks[1].text == ",":
         toks = toks[2:]  # "According to sources, however, Ford is prepared to ...": the reporter's link
     while len(toks) > 3 and (toks[-1].dep_ == "cc" or toks[-1].is_punct and toks[-1].text in ",;"):
         toks = toks[:-1]  # "they were aware of manipulation and"
@@ -349,16 +364,13 @@ def _can_speak(subject: Token) -> bool:
     if subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
         return True
     words = {subject.lower_, subject.lemma_.lower()}
-    vocab = (unnamed_speaker_nouns() | role_words() | _ANAPHORS | organization_types() | organization_nouns()
-             | _PARTIES)
+    vocab = (unnamed_speaker_nouns() | role_words() | set(anaphor_nouns()) | organization_types()
+             | organization_nouns() | _PARTIES)
     return document_noun(subject) or bool(words & vocab)
 
 
 #: who speaks in court or for a nation ("the defense suggested", "the country suggested")
 _PARTIES = {"defense", "defence", "prosecution", "prosecutor", "prosecutors", "country", "nation", "minutes"}
-
-
-_ANAPHORS = frozenset(w for kind in ("org", "news", "document") for w in word_lists("quotes")[f"anaphor_{kind}"])
 
 
 #: verbs by which someone else answers the report ("but sources denied this")
@@ -455,9 +467,9 @@ def _according_to_drafts(doc: Doc, free, taken: list[tuple[int, int]]) -> list[_
             e -= 1
         while s < e and text[s] in ",;: ":
             s += 1
-        link = re.match(r"(?:however|yet|meanwhile),\s+", text[s:e], re.I)
+        link = _LINK.match(text, s, e)
         if link:
-            s += link.end()  # "According to sources, however, Ford is ...": the reporter's link
+            s = link.end()  # "According to sources, however, Ford is ...": the reporter's link
         if len(text[s:e].split()) < 3 or not free(s) or _overlaps((s, e), taken):
             continue
         speaker = speaker_from_head(doc, obj, (p_start, p_end), None)
@@ -484,7 +496,7 @@ def _indirect_drafts(doc: Doc, taken: list[tuple[int, int]], used_cues: set[int]
     nested_ok: list[tuple[int, int]] = []  # other indirect quotes: a named speaker may be quoted inside
     # outermost cues first, so "X said it expects ..." is one quote of X
     candidates = [t for t in doc if t.lower_ in indirect and t.pos_ in ("VERB", "AUX") and t.i not in used_cues
-                  and not (t.text.isupper() and len(t.text) > 1)]  # "LAUNCH EXPECTED": a subheading
+                  and not _heading_word(t)]  # "LAUNCH EXPECTED": a subheading
     candidates.sort(key=lambda t: sum(1 for _ in t.ancestors))
     for cue in candidates:
         if not free(cue.idx) or any(c.dep_ == "auxpass" for c in cue.children):

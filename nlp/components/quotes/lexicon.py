@@ -75,6 +75,14 @@ def reporting_verbs() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(direct), frozenset(indirect)
 
 
+@functools.cache
+def anaphor_nouns() -> dict[str, str]:
+    """noun -> what it points back to: ``org``, ``news`` or ``document`` (the ``anaphor_*`` lists of
+    nlp/models/quotes/words.csv)."""
+    lists = word_lists("quotes")
+    return {noun: kind for kind in ("org", "news", "document") for noun in lists.get(f"anaphor_{kind}", ())}
+
+
 def _word_file(filename: str, what: str, strip: str = ""):
     """A cached reader of the lower-case words of ``nlp/models/quotes/<filename>``: ``what`` they are."""
     @functools.cache

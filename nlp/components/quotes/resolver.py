@@ -21,7 +21,6 @@ reading order:
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from dataclasses import replace
 
@@ -29,8 +28,8 @@ from spacy.tokens import Doc
 
 from nlp.components import doc_text
 from nlp.components.quotes.lexicon import (
-    GROUP_PRONOUNS, NAME_LABELS, PERSON_PRONOUNS, THING_PRONOUNS, organization_types, reporting_verbs, role_words,
-    unnamed_speaker_nouns,
+    GROUP_PRONOUNS, NAME_LABELS, PERSON_PRONOUNS, THING_PRONOUNS, anaphor_nouns, organization_types, reporting_verbs,
+    role_words, unnamed_speaker_nouns,
 )
 from nlp.components.quotes.marks import find_quoted_spans
 from nlp.components.quotes.speakers import (
@@ -38,14 +37,6 @@ from nlp.components.quotes.speakers import (
 )
 from nlp.paths import word_lists
 from nlp.types import Quote
-
-
-@functools.cache
-def anaphor_nouns() -> dict[str, str]:
-    """noun -> what it points back to: ``org``, ``news`` or ``document`` (the ``anaphor_*`` lists of
-    nlp/models/quotes/words.csv)."""
-    lists = word_lists("quotes")
-    return {noun: kind for kind in ("org", "news", "document") for noun in lists.get(f"anaphor_{kind}", ())}
 
 
 #: an instrument code in parentheses, which the tagger calls an organisation ("AMSJ.J", "AB1.DE")
@@ -121,8 +112,7 @@ class Article:
         if (sp.definite or sp.start is None or sp.start >= self.lead_end or not sp.head
                 or sp.head not in role_words() or sp.organization):
             return None
-        k = bisect.bisect_right(self.starts, (sp.end or sp.start) - 1) - 1
-        if k < 0 or self.doc[k].tag_ != "NN":
+        if self.token_before(sp.end or sp.start).tag_ != "NN":
             return None
         following = self.text.find("\n", self.lead_end + 1)
         paragraph_end = following if following > 0 else len(self.text)
@@ -210,10 +200,13 @@ class Article:
                 return min(found, key=lambda e: (sum(1 for _ in e.root.ancestors), e.start))
         return None
 
+    def token_before(self, offset: int):
+        """The token holding the character just before ``offset`` (a non-empty doc)."""
+        return self.doc[max(bisect.bisect_right(self.starts, max(offset - 1, 0)) - 1, 0)]
+
     def sentence_at(self, before: int):
         """The sentence holding the character just before offset ``before`` (a non-empty doc)."""
-        k = max(bisect.bisect_right(self.starts, max(before - 1, 0)) - 1, 0)
-        return self.doc[k].sent
+        return self.token_before(before).sent
 
     def mentions(self, labels: tuple[str, ...], start: int, end: int) -> list:
         """Entities with one of ``labels`` starting in [start, end), outside quote marks, the
@@ -396,8 +389,10 @@ def _document_before(sp: Speaker, article: Article, at: int) -> Speaker | None:
     before ("the survey by pollster Forsa", "the groups said in a statement"), the same noun first;
     None when the article names none within a few paragraphs."""
     found: list[tuple[bool, int, Speaker]] = []
-    for token in article.doc:
-        if token.idx >= at or token.idx < max(article.floor, at - 1500) or not document_noun(token):
+    lo = bisect.bisect_left(article.starts, max(article.floor, at - 1500))
+    hi = bisect.bisect_left(article.starts, at)
+    for token in article.doc[lo:hi]:
+        if not document_noun(token):
             continue
         if article.inside_quote(token.idx):
             continue
@@ -424,10 +419,7 @@ def _resolve_group(sp: Speaker, article: Article, at: int) -> Speaker:
     before (or this one, before the quote) joins by "and" ("Delta and Virgin Atlantic"); else ``sp``."""
     if sp.end is None or sp.head not in anaphor_nouns() and not (sp.head or "").endswith("s"):
         return sp
-    k = bisect.bisect_right(article.starts, sp.end - 1) - 1
-    if k < 0:
-        return sp
-    head = article.doc[k]
+    head = article.token_before(sp.end)
     if head.tag_ != "NNS" or head.lemma_ not in anaphor_nouns() or anaphor_nouns()[head.lemma_] != "org":
         return sp
     if not any(c.dep_ == "det" and c.lower_ in {"the", "both"} for c in head.lefts):
@@ -439,17 +431,17 @@ def _resolve_group(sp: Speaker, article: Article, at: int) -> Speaker:
     for e in orgs:
         if e.label_ != "ORG" or any(e in g for g in groups):
             continue
-        members = [e] + [o for o in orgs if o is not e and o.root.head.i in range(e.start, e.end) and o.root.dep_ == "conj"]
+        # the names conjoined to it, along the chain: "Deloitte, Ernst & Young, KPMG and PwC"
+        members = [e]
+        grown = True
+        while grown:
+            grown = False
+            for o in orgs:
+                if o not in members and o.root.dep_ == "conj" and any(
+                        o.root.head.i in range(m.start, m.end) for m in members):
+                    members.append(o)
+                    grown = True
         if len(members) > 1:
-            # follow the chain: "Deloitte, Ernst & Young, KPMG and PricewaterhouseCoopers"
-            grown = True
-            while grown:
-                grown = False
-                for o in orgs:
-                    if o not in members and o.root.dep_ == "conj" and any(
-                            o.root.head.i in range(m.start, m.end) for m in members):
-                        members.append(o)
-                        grown = True
             groups.append(sorted(members, key=lambda m: m.start))
     if not groups:
         return sp
@@ -532,9 +524,9 @@ def resolve(drafts: list, doc: Doc) -> list[Quote]:
                 subject = article.sentence_subject(at, ("ORG",), main=True)
                 if subject is not None and subject in article.orgs and not _news_name(subject.text):
                     sp = replace(sp, organization=_clean_name(subject.text))
-            if sp.organization is None and _corporate(sp.role):
-                main = article.main_organization(at)
-                sp = replace(sp, organization=main.name) if main is not None else sp
+                else:
+                    main = article.main_organization(at)
+                    sp = replace(sp, organization=main.name) if main is not None else sp
         if not d.inherits:
             last = sp
             if sp.kind in ("person", "organization"):

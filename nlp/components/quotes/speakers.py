@@ -275,8 +275,9 @@ def describe(descriptor: str, org_names: tuple[str, ...] = ()) -> tuple[str | No
     # name there counts though the tagger missed it
     if org_names and not any(_after_word(descriptor, n, set(ORG_PREPOSITIONS) - {"of"}) for n in org_names):
         late = re.search(r"\b(?:at|for|with)\s+(?:the\s+)?([A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*)*)", descriptor)
-        if late and _org_run(late.group(1).split()):
-            org_names = (*org_names, _org_run(late.group(1).split()))
+        late_name = _org_run(late.group(1).split()) if late else None
+        if late_name:
+            org_names = (*org_names, late_name)
     org_names = sorted(org_names, key=lambda n: (not _after_word(descriptor, n, set(ORG_PREPOSITIONS) - {"of"}),
                                                  not _after_word(descriptor, n, set(ORG_PREPOSITIONS))))
     for name in org_names:
@@ -313,9 +314,8 @@ def describe(descriptor: str, org_names: tuple[str, ...] = ()) -> tuple[str | No
         role = _role_phrase(before, whole=later_firm)
         if role is None:
             # "the BRC's head of Media and Campaigns": after the firm's possessive, "of" is the title's
-            bare = not [w for w in before if w.lower() not in ARTICLES]
-            role = _role_phrase(after, whole=possessive and bare)
             modifiers = [w for w in before if w.lower() not in ARTICLES]
+            role = _role_phrase(after, whole=possessive and not modifiers)
             if role and modifiers and all(w.lower() in title_modifiers() for w in modifiers):
                 role = " ".join(modifiers + [role])  # "a former Facebook executive": a former executive
         return role, _clean_name(name) or None
@@ -416,13 +416,18 @@ def _mention_span(head: Token) -> tuple[int, int, str]:
             if t.pos_ == "PROPN":
                 if _firm_before_role(t, head):
                     # "Sberbank CIB analysts": the firm's name is the speaker's
-                    keep[0:0] = [x for x in doc[t.left_edge.i : t.i + 1] if x.pos_ == "PROPN"]
+                    keep[0:0] = _firm_words(t)
                     continue
                 break
             keep.insert(0, t)
         else:
             break
     return keep[0].idx, head.idx + len(head.text), "noun"
+
+
+def _firm_words(token: Token) -> list[Token]:
+    """The proper nouns of the name ``token`` ends ("Sberbank CIB" of "Sberbank CIB analysts")."""
+    return [t for t in token.doc[token.left_edge.i : token.i + 1] if t.pos_ == "PROPN"]
 
 
 def _firm_before_role(token: Token, head: Token) -> bool:
@@ -573,7 +578,7 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
         if mods and org is None:
             first = mods[0]
             if _firm_before_role(mods[0], head):  # "Sberbank CIB analysts": the whole name, no article
-                first = next((t for t in doc[mods[0].left_edge.i : mods[0].i + 1] if t.pos_ == "PROPN"), mods[0])
+                first = _firm_words(mods[0])[0]
             org = _clean_name(doc_text(doc)[first.idx : mods[-1].idx + len(mods[-1].text)]) or None
             if org and place_ok:
                 org = f"{org} {head.lower_}"
