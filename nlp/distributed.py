@@ -81,7 +81,7 @@ def extract_partition(articles: list[Article], timeout: float | None, max_chars:
     """Runs on a worker: extract ``articles`` with the worker's pipeline into a shard; its bytes."""
     from nlp import workers
 
-    outcomes = [workers.extract_in_worker(a, timeout, max_chars) for a in articles]
+    outcomes = workers.extract_many_in_worker(articles, timeout, max_chars)
     with tempfile.TemporaryDirectory(prefix="newslink-shard-") as tmp:
         path = Path(tmp) / "shard.db"
         write_shard(outcomes, path)

@@ -255,21 +255,133 @@ def extract_article(article: Article, pipeline: Language | None = None, *,
         return record
 
 
+#: articles whose Docs the model's own components read as one batch: tok2vec, the parser and NER
+#: annotate a batch exactly as they annotate each Doc alone, and 13% faster (200 dev-archive
+#: articles: 17.3 s one by one, 15.0 s in batches of 16; 64 at a time is no faster)
+BATCH_SIZE = 16
+
+#: the components that may read a batch together: the model's own and newslink's two that stand in
+#: the model's stages; the extractors after them run on each article alone, within its time budget
+SHARED_STAGE = frozenset({
+    "tok2vec", "tagger", "morphologizer", "senter", "sentencizer", "parser", "attribute_ruler",
+    "lemmatizer", "ner", SENTENCE_BOUNDS[0], ATTRIBUTES[0]})
+
+
+def shared_stage(pipeline: Language) -> int:
+    """How many of ``pipeline``'s first components belong to :data:`SHARED_STAGE`."""
+    n = 0
+    for name, _ in pipeline.pipeline:
+        if name not in SHARED_STAGE:
+            break
+        n += 1
+    return n
+
+
+class BatchFailed(Exception):
+    """The shared stage of a batch failed or ran past its budget; its articles go one by one."""
+
+
+def extract_articles(articles: list[Article], pipeline: Language | None = None, *,
+                     timeout: float | None = None, piece_chars: int = PIECE_CHARS
+                     ) -> list[dict[str, Any] | Exception]:
+    """Records of ``articles`` in input order; an article that fails gives its exception instead.
+
+    Articles of one piece are tokenised each within ``timeout`` seconds, then read as one batch by
+    the model's components (:func:`shared_stage`, budget ``timeout`` for each ``piece_chars``
+    characters of the batch, at least one ``timeout``), then each goes through newslink's
+    extractors alone within ``timeout``. When the batch's shared stage fails or runs past its
+    budget, every article of the batch is extracted on its own by :func:`extract_article`, so a
+    bad article costs only itself. Longer articles are extracted on their own, in pieces.
+    """
+    pipeline = pipeline or shared_pipeline()
+    outcomes: list[dict[str, Any] | Exception | None] = [None] * len(articles)
+    together = [i for i, a in enumerate(articles) if len(a.text) <= piece_chars]
+    for i, a in enumerate(articles):
+        if len(a.text) > piece_chars:
+            outcomes[i] = _outcome(lambda a=a: extract_article(a, pipeline, timeout=timeout,
+                                                               piece_chars=piece_chars))
+    for b in range(0, len(together), BATCH_SIZE):
+        batch = together[b:b + BATCH_SIZE]
+        try:
+            for i, outcome in zip(batch, _extract_together([articles[i] for i in batch], pipeline,
+                                                           timeout, piece_chars)):
+                outcomes[i] = outcome
+        except BatchFailed as failed:
+            log.info("a batch of %d articles failed together (%s); extracting each alone",
+                     len(batch), failed)
+            for i in batch:
+                outcomes[i] = _outcome(lambda a=articles[i]: extract_article(
+                    a, pipeline, timeout=timeout, piece_chars=piece_chars))
+    return outcomes  # type: ignore[return-value]
+
+
+def _outcome(work) -> Any:
+    try:
+        return work()
+    except Exception as exc:  # noqa: BLE001  (the article's own failure, reported by the caller)
+        return exc
+
+
+def _extract_together(articles: list[Article], pipeline: Language, timeout: float | None,
+                      piece_chars: int) -> list[dict[str, Any] | Exception]:
+    shared = shared_stage(pipeline)
+    with memory_zone(pipeline, len(articles)):
+        docs: list[Doc | Exception] = []
+        for a in articles:
+            docs.append(_outcome(lambda a=a: _tokenized(pipeline, a, timeout)))
+        ready = [d for d in docs if isinstance(d, Doc)]
+        chars = sum(len(d.text) for d in ready)
+        budget = timeout * max(1.0, chars / piece_chars) if timeout else None
+        try:
+            with Deadline(budget, stage=None) as deadline:
+                for name, component in pipeline.pipeline[:shared]:
+                    deadline.stage = name
+                    if hasattr(component, "pipe"):
+                        ready = list(component.pipe(ready, batch_size=len(ready) or 1))
+                    else:
+                        ready = [component(d) for d in ready]
+        except Exception as exc:  # noqa: BLE001  (ArticleTimeout included)
+            raise BatchFailed(f"{type(exc).__name__}: {exc}") from exc
+        parsed = iter(ready)
+        out: list[dict[str, Any] | Exception] = []
+        for a, d in zip(articles, docs):
+            if isinstance(d, Exception):
+                out.append(d)
+                continue
+            out.append(_outcome(lambda a=a, d=next(parsed): build_record(
+                a, _finish(pipeline, d, shared, timeout))))
+        return out
+
+
+def _tokenized(pipeline: Language, article: Article, timeout: float | None) -> Doc:
+    with Deadline(timeout, stage="tokenizer"):
+        return make_doc(pipeline, article)
+
+
+def _finish(pipeline: Language, doc: Doc, start: int, timeout: float | None) -> Doc:
+    """``doc`` through the components from ``start`` on, within ``timeout`` seconds."""
+    with Deadline(timeout, stage=None) as deadline:
+        for name, component in pipeline.pipeline[start:]:
+            deadline.stage = name
+            doc = component(doc)
+    return doc
+
+
 #: articles a pipeline reads outside memory zones first: the tokenizer's cache is filled only
 #: outside zones, so the common words get cached once, and the rare ones later are freed
 ZONE_AFTER = 200
 _read_outside: dict[int, int] = {}
 
 
-def memory_zone(pipeline: Language):
+def memory_zone(pipeline: Language, articles: int = 1):
     """``pipeline.memory_zone()`` (spaCy >= 3.8) once the pipeline has read :data:`ZONE_AFTER`
     articles: what the Docs made inside it add to the shared vocab is evicted when it ends, and no
     Doc made inside may be used after it. Before that, and for a pipeline without zones (a
-    stand-in in tests), a zone that does nothing."""
+    stand-in in tests), a zone that does nothing. ``articles``: how many the zone will read."""
     zone = getattr(pipeline, "memory_zone", None)
     seen = _read_outside.get(id(pipeline), 0)
     if zone is None or seen < ZONE_AFTER:
-        _read_outside[id(pipeline)] = seen + 1
+        _read_outside[id(pipeline)] = seen + articles
         return contextlib.nullcontext()
     return zone()
 

@@ -26,7 +26,8 @@ from nlp.market import StorePrices, check_records, import_prices
 from nlp.reactions import NOVELTY_HOURS, fill_reactions
 from nlp.store import DEFAULT_DB, ErrorRow, Store
 from nlp.types import Article
-from nlp.workers import extract_one
+from nlp.pipeline import BATCH_SIZE
+from nlp.workers import extract_many, extract_one
 
 log = logging.getLogger(__name__)
 
@@ -270,12 +271,12 @@ def extract_batch(pipeline, articles: list[Article], *, timeout: float | None = 
                   max_chars: int | None = MAX_CHARS) -> tuple[list[dict[str, Any]], list[ErrorRow]]:
     """Records for ``articles`` in this process; an article that fails becomes an ErrorRow.
 
-    Each article is extracted on its own within ``timeout`` seconds (per 100,000-character
-    piece), so a slow or broken one costs only itself.
+    The model's components read the articles in batches; each article then goes through
+    newslink's extractors within ``timeout`` seconds (per 100,000-character piece), so a slow or
+    broken one costs only itself (:func:`nlp.workers.extract_many`).
     """
     records, errors = [], []
-    for a in articles:
-        outcome = extract_one(pipeline, a, timeout=timeout, max_chars=max_chars)
+    for outcome in extract_many(pipeline, articles, timeout=timeout, max_chars=max_chars):
         (errors if isinstance(outcome, ErrorRow) else records).append(outcome)
     return records, errors
 
@@ -307,10 +308,14 @@ class Extractor:
 
         if self._pool is None:
             self._pool = self._new_pool()
-        chunk = max(1, min(8, len(articles) // (self.workers * 2)))
+        # each task is a batch of articles the worker's model reads together (at most BATCH_SIZE),
+        # and each worker gets at least two tasks of a run's batch, so none waits for the other
+        size = max(1, min(BATCH_SIZE, -(-len(articles) // (self.workers * 2))))
+        chunks = [articles[i:i + size] for i in range(0, len(articles), size)]
         try:
-            outcomes = self._pool.map(workers.extract_in_worker, articles, [self.timeout] * len(articles),
-                                      [self.max_chars] * len(articles), chunksize=chunk)
+            outcomes = self._pool.map(workers.extract_many_in_worker, chunks, [self.timeout] * len(chunks),
+                                      [self.max_chars] * len(chunks))
+            outcomes = _flattened(outcomes)
         except (BrokenProcessPool, RuntimeError):  # the pool broke on an earlier batch
             outcomes = None
         return lambda: self._collect(articles, outcomes)
@@ -367,6 +372,11 @@ class Extractor:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def _flattened(outcomes: Iterator[list[Any]]) -> Iterator[Any]:
+    for chunk in outcomes:
+        yield from chunk
 
 
 def _import_prices(store: Store, paths: list[str | Path], summary: RunSummary) -> int:

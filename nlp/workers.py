@@ -12,7 +12,7 @@ import os
 from typing import Any
 
 from nlp.budget import ARTICLE_TIMEOUT, MAX_CHARS, ArticleTimeout
-from nlp.pipeline import extract_article, shared_pipeline
+from nlp.pipeline import extract_article, extract_articles, shared_pipeline
 from nlp.store import ErrorRow
 from nlp.types import Article
 
@@ -46,17 +46,61 @@ def extract_in_worker(article: Article, timeout: float | None, max_chars: int | 
     return extract_one(_pipeline, article, timeout=timeout, max_chars=max_chars)
 
 
+def extract_many_in_worker(articles: list[Article], timeout: float | None, max_chars: int | None
+                           ) -> list[dict[str, Any] | ErrorRow]:
+    """The records (or error rows) of ``articles`` in input order, with this worker's pipeline."""
+    if _pipeline is None:
+        start_worker()
+    return extract_many(_pipeline, articles, timeout=timeout, max_chars=max_chars)
+
+
+def extract_many(pipeline, articles: list[Article], *, timeout: float | None = ARTICLE_TIMEOUT,
+                 max_chars: int | None = MAX_CHARS) -> list[dict[str, Any] | ErrorRow]:
+    """The record or ErrorRow of each article, in input order; the model's components read the
+    articles in batches (:func:`nlp.pipeline.extract_articles`). Never raises (but for
+    KeyboardInterrupt and SystemExit)."""
+    outcomes: list[dict[str, Any] | ErrorRow | None] = [None] * len(articles)
+    todo = []
+    for i, article in enumerate(articles):
+        if max_chars is not None and len(article.text) > max_chars:
+            outcomes[i] = _too_long(article, max_chars)
+        else:
+            todo.append(i)
+    try:
+        done = extract_articles([articles[i] for i in todo], pipeline, timeout=timeout)
+    except Exception as exc:  # noqa: BLE001  (a failure outside any one article: each on its own)
+        log.warning("batch extraction failed (%s: %s); extracting each article alone", type(exc).__name__, exc)
+        done = [_safely(pipeline, articles[i], timeout) for i in todo]
+    for i, outcome in zip(todo, done):
+        outcomes[i] = _error_row(articles[i], outcome) if isinstance(outcome, Exception) else outcome
+    return outcomes  # type: ignore[return-value]
+
+
+def _safely(pipeline, article: Article, timeout: float | None) -> dict[str, Any] | Exception:
+    try:
+        return extract_article(article, pipeline, timeout=timeout)
+    except Exception as exc:  # noqa: BLE001
+        return exc
+
+
+def _too_long(article: Article, max_chars: int) -> ErrorRow:
+    return ErrorRow(article.source, "size", f"too long: {len(article.text):,} characters"
+                    f" (the limit is {max_chars:,})", article.member)
+
+
+def _error_row(article: Article, exc: Exception) -> ErrorRow:
+    """The error row of an article whose extraction raised ``exc``."""
+    if isinstance(exc, ArticleTimeout):
+        return ErrorRow(article.source, "extract", str(exc), article.member)
+    log.warning("%s: extraction failed: %s: %s", article.where, type(exc).__name__, exc)
+    return ErrorRow(article.source, "extract", f"{type(exc).__name__}: {exc}", article.member)
+
+
 def extract_one(pipeline, article: Article, *, timeout: float | None = ARTICLE_TIMEOUT,
                 max_chars: int | None = MAX_CHARS) -> dict[str, Any] | ErrorRow:
     """The record of one article, or the ErrorRow that says why there is none. Never raises
     (but for KeyboardInterrupt and SystemExit)."""
     if max_chars is not None and len(article.text) > max_chars:
-        return ErrorRow(article.source, "size", f"too long: {len(article.text):,} characters"
-                        f" (the limit is {max_chars:,})", article.member)
-    try:
-        return extract_article(article, pipeline, timeout=timeout)
-    except ArticleTimeout as exc:
-        return ErrorRow(article.source, "extract", str(exc), article.member)
-    except Exception as exc:  # noqa: BLE001  (any failure is this article's error row)
-        log.warning("%s: extraction failed: %s: %s", article.where, type(exc).__name__, exc)
-        return ErrorRow(article.source, "extract", f"{type(exc).__name__}: {exc}", article.member)
+        return _too_long(article, max_chars)
+    outcome = _safely(pipeline, article, timeout)
+    return _error_row(article, outcome) if isinstance(outcome, Exception) else outcome

@@ -100,6 +100,85 @@ def test_an_exception_in_one_article_is_its_error_row():
     assert outcome.stage == "extract" and outcome.reason.startswith("ZeroDivisionError")
 
 
+# -- batches ------------------------------------------------------------------------------------
+
+
+@Language.component("newslink_test_picky")
+def _picky(doc: Doc) -> Doc:
+    if "BAD" in doc.text:
+        raise ValueError("cannot read BAD")
+    return doc
+
+
+@Language.component("newslink_test_marker")
+def _marker(doc: Doc) -> Doc:
+    doc.user_data["marked"] = True
+    return doc
+
+
+def stand_in(shared: str, after: str = "newslink_test_marker") -> Language:
+    """A blank pipeline whose shared stage is ``shared`` (under the model's name "parser")."""
+    pipeline = spacy.blank("en")
+    pipeline.add_pipe("sentencizer")
+    pipeline.add_pipe(shared, name="parser")
+    pipeline.add_pipe(after)
+    return pipeline
+
+
+def test_batched_extraction_gives_the_records_of_one_article_at_a_time(rules_pipeline):
+    from nlp.articles import read_inputs
+    from nlp.workers import extract_many
+
+    articles = [ARTICLE, *(a for a in read_inputs([SAMPLE]) if isinstance(a, Article)),
+                Article(id="a2", source="b.txt", text="Apple Inc ( AAPL.O ) fell 3.1 percent after its"
+                        " results, analysts said.", published="2013-01-15")]
+    one_by_one = [extract_one(rules_pipeline, a) for a in articles]
+    assert extract_many(rules_pipeline, articles) == one_by_one
+    assert any(r["claims"] for r in one_by_one) and any(r["quotes"] for r in one_by_one)
+
+
+def test_a_batch_whose_shared_stage_fails_is_extracted_article_by_article():
+    from nlp.pipeline import shared_stage
+    from nlp.workers import extract_many
+
+    pipeline = stand_in("newslink_test_picky")
+    assert shared_stage(pipeline) == 2  # sentencizer and "parser"; the marker runs on each alone
+    bad = Article(id="bad", source="bad.txt", text="A BAD text.", published="2013-01-15")
+    outcomes = extract_many(pipeline, [ARTICLE, bad, ARTICLE])
+    assert [o["article"]["id"] for o in (outcomes[0], outcomes[2])] == ["a1", "a1"]
+    assert isinstance(outcomes[1], ErrorRow) and outcomes[1].source == "bad.txt"
+    assert outcomes[1].reason == "ValueError: cannot read BAD"
+
+
+def test_a_slow_article_in_a_batch_costs_only_itself():
+    from nlp.workers import extract_many
+
+    pipeline = stand_in("newslink_test_sleeper")
+    slow = Article(id="slow", source="slow.txt", text="SLOW text.", published="2013-01-15")
+    started = time.monotonic()
+    outcomes = extract_many(pipeline, [ARTICLE, slow, ARTICLE], timeout=0.5)
+    assert time.monotonic() - started < 4  # the batch's budget, then the slow one's own
+    assert isinstance(outcomes[1], ErrorRow) and outcomes[1].reason == "took longer than 0.5 s in parser"
+    assert [o["article"]["id"] for o in (outcomes[0], outcomes[2])] == ["a1", "a1"]
+
+
+def test_a_batch_keeps_input_order_around_long_and_too_long_articles(rules_pipeline):
+    from nlp.pipeline import extract_articles
+    from nlp.workers import extract_many
+
+    long = Article(id="long", source="long.txt", published="2013-01-15",
+                   text="Shares of IBM rose 2 percent on Tuesday. " * 30)
+    huge = Article(id="huge", source="huge.txt", text="x " * 3000, published="2013-01-15")
+    outcomes = extract_many(rules_pipeline, [long, ARTICLE, huge, ARTICLE], max_chars=5000)
+    assert [o["article"]["id"] if isinstance(o, dict) else o.stage for o in outcomes] == [
+        "long", "a1", "size", "a1"]
+    # an article longer than a piece is extracted alone, in pieces, in its place
+    in_pieces = extract_articles([ARTICLE, long, ARTICLE], rules_pipeline, piece_chars=300)
+    assert in_pieces[1] == extract_article(long, rules_pipeline, piece_chars=300)
+    assert len(in_pieces[1]["claims"]) == 30
+    assert in_pieces[0] == in_pieces[2] == extract_article(ARTICLE, rules_pipeline)
+
+
 # -- length -------------------------------------------------------------------------------------
 
 
