@@ -348,3 +348,27 @@ def test_weak_cues_need_the_taggers_agreement(english):
     assert any(l.cause.text == "the dollar fell" for l in unconfirmed)
     own = _ReadsOnly(("the dollar", "Gold prices"))
     assert not any(l.method == "model" for l in extract_causes(doc, own))
+
+
+@pytest.mark.model
+def test_the_tagger_reads_only_sentences_that_hold_a_rule_links_cause(english):
+    """By default a tagger's pair counts only where it confirms a rule link, so a candidate
+    sentence without a rule link is not read; with ``model_links`` every candidate is."""
+    import nlp.components  # noqa: F401  (registers the Doc extensions)
+    from nlp.components.causes import extract_causes
+    from nlp.types import InstrumentMention
+
+    text = "Oil prices rose 2 percent as supply fell. Gold prices rose 1 percent, its reputation as a haven intact."
+    doc = english(text)
+    doc._.claims = []
+    doc._.instruments = [InstrumentMention(name, text.index(name), text.index(name) + len(name), sym, "commodity")
+                         for name, sym in (("Oil", "CL=F"), ("Gold", "GC=F"))]
+    pairs = (("supply fell", "Oil prices rose 2 percent"), ("its reputation", "Gold prices rose 1 percent"))
+    confirming = _ReadsOnly(*pairs)
+    links = extract_causes(doc, confirming)
+    assert confirming.read == ["Oil prices rose 2 percent as supply fell"]  # no rule link in the second
+    assert [(l.cause.text, l.method) for l in links] == [("supply fell", "rule+model")]
+    everything = _ReadsOnly(*pairs)
+    with_model = extract_causes(doc, everything, model_links=True)
+    assert len(everything.read) == 2
+    assert [(l.cause.text, l.method) for l in with_model] == [("supply fell", "rule+model")]
