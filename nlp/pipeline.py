@@ -260,6 +260,13 @@ def extract_article(article: Article, pipeline: Language | None = None, *,
 #: articles: 17.3 s one by one, 15.0 s in batches of 16; 64 at a time is no faster)
 BATCH_SIZE = 16
 
+#: tokens one call of a batched component reads at most: the memory of a call grows with its tokens
+#: (tok2vec held 15 KB a token at its peak, NER 6.5 KB), so long articles go in smaller batches
+BATCH_TOKENS = 8_000
+
+#: components that gain nothing from batches (tok2vec: one Doc at a time was as fast) read each Doc alone
+ONE_AT_A_TIME = frozenset({"tok2vec"})
+
 #: the components that may read a batch together: the model's own and newslink's two that stand in
 #: the model's stages; the extractors after them run on each article alone, within its time budget
 SHARED_STAGE = frozenset({
@@ -336,10 +343,12 @@ def _extract_together(articles: list[Article], pipeline: Language, timeout: floa
             with Deadline(budget, stage=None) as deadline:
                 for name, component in pipeline.pipeline[:shared]:
                     deadline.stage = name
-                    if hasattr(component, "pipe"):
-                        ready = list(component.pipe(ready, batch_size=len(ready) or 1))
-                    else:
+                    if not hasattr(component, "pipe"):
                         ready = [component(d) for d in ready]
+                        continue
+                    limit = 1 if name in ONE_AT_A_TIME else BATCH_TOKENS
+                    ready = [d for group in token_groups(ready, limit)
+                             for d in component.pipe(group, batch_size=len(group))]
         except Exception as exc:  # noqa: BLE001  (ArticleTimeout included)
             raise BatchFailed(f"{type(exc).__name__}: {exc}") from exc
         parsed = iter(ready)
@@ -351,6 +360,20 @@ def _extract_together(articles: list[Article], pipeline: Language, timeout: floa
             out.append(_outcome(lambda a=a, d=next(parsed): build_record(
                 a, _finish(pipeline, d, shared, timeout))))
         return out
+
+
+def token_groups(docs: list[Doc], max_tokens: int) -> list[list[Doc]]:
+    """``docs`` in order, cut into runs of at most ``max_tokens`` tokens (a longer Doc alone)."""
+    groups: list[list[Doc]] = []
+    size = 0
+    for doc in docs:
+        if groups and size + len(doc) <= max_tokens:
+            groups[-1].append(doc)
+            size += len(doc)
+        else:
+            groups.append([doc])
+            size = len(doc)
+    return groups
 
 
 def _tokenized(pipeline: Language, article: Article, timeout: float | None) -> Doc:

@@ -328,3 +328,14 @@ def test_long_runs_are_cut_before_the_tokenizer_and_offsets_hold(rules_pipeline,
     assert all(len(t.text) <= LONG_RUN for t in doc)
     if len(text) < LONG_RUN:
         assert [t.text for t in doc] == [t.text for t in rules_pipeline.make_doc(text)]
+
+
+def test_token_groups_bound_the_tokens_of_one_batched_call():
+    from nlp.pipeline import token_groups
+
+    vocab = spacy.blank("en").vocab
+    docs = [Doc(vocab, words=["w"] * n) for n in (3, 4, 2, 9, 1)]
+    groups = token_groups(docs, 8)
+    assert [[len(d) for d in g] for g in groups] == [[3, 4], [2], [9], [1]]
+    assert [d for g in groups for d in g] == docs
+    assert [len(g) for g in token_groups(docs, 1)] == [1, 1, 1, 1, 1]
