@@ -8,7 +8,12 @@ its attribute, never appends.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import functools
+
+import numpy as np
+from spacy.attrs import LOWER
+from spacy.strings import get_string_id
+from spacy.tokens import Doc, Token
 
 #: doc._.article: dict with the article's context (published, published_time,
 #: timezone, dateline, id); set by nlp.pipeline before the components run.
@@ -38,3 +43,22 @@ def doc_text(doc: Doc) -> str:
         text = doc.text
         doc.user_data[_TEXT_KEY] = text
     return text
+
+
+def seed_text(doc: Doc, text: str) -> None:
+    """Give :func:`doc_text` the Doc's text when it is already at hand (``text`` must be ``doc.text``)."""
+    doc.user_data[_TEXT_KEY] = text
+
+
+@functools.lru_cache(maxsize=64)
+def _word_ids(words: frozenset[str]) -> np.ndarray:
+    return np.fromiter((get_string_id(w) for w in words), dtype=np.uint64, count=len(words))
+
+
+def tokens_among(doc: Doc, words: frozenset[str]) -> list[Token]:
+    """The tokens of ``doc`` whose lower-case text is one of ``words``, in order. Compares the
+    Doc's LOWER ids as one array, so no Token object is made for the other words."""
+    if not len(doc) or not words:
+        return []
+    hits = np.flatnonzero(np.isin(doc.to_array(LOWER), _word_ids(frozenset(words))))
+    return [doc[int(i)] for i in hits]

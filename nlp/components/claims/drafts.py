@@ -286,6 +286,17 @@ def level_drafts(sent: Span, index: MentionIndex, taken: set[int]) -> list[Draft
     return drafts
 
 
+_DIGIT = re.compile(r"\d")  # parse_number's NUMBER needs one
+
+
+@cache
+def _record_words() -> re.Pattern:
+    """Any word a record wording (:func:`record_phrases`) starts with, anywhere in lower-case text."""
+    lex = lexicon()
+    words = {phrase[0] for phrase in lex.record_mods} | set(lex.record_since)
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
 def extract_claims(doc: Doc, article_ctx: dict[str, Any] | None = None) -> list[Claim]:
     """Return the market claims of a parsed Doc, ids 'c1'.. in order of appearance.
 
@@ -297,11 +308,19 @@ def extract_claims(doc: Doc, article_ctx: dict[str, Any] | None = None) -> list[
     index = MentionIndex.build(doc, mentions)
     ctx = article_ctx or {}
     drafts: list[Draft] = []
+    text = doc_text(doc)
+    record_words = _record_words()
     for sent in doc.sents:
-        changes = change_drafts(sent, index)
+        # cheap tests on the sentence's text first: a move or a level needs a figure, a record one of
+        # the record wordings; most sentences have neither and are not read token by token
+        words = text[sent.start_char:sent.end_char]
+        figures = _DIGIT.search(words) is not None
+        changes = change_drafts(sent, index) if figures else []
         drafts.extend(changes)
-        drafts.extend(record_drafts(sent, index))
-        drafts.extend(level_drafts(sent, index, {d.anchor.i for d in changes} | {d.anchor.head.i for d in changes}))
+        if record_words.search(words.lower()):
+            drafts.extend(record_drafts(sent, index))
+        if figures:
+            drafts.extend(level_drafts(sent, index, {d.anchor.i for d in changes} | {d.anchor.head.i for d in changes}))
     drafts = [d for d in _dedupe(drafts) if not _hypothetical(d)]
     when = time_anchors.ArticleTime.from_context(ctx, doc_text(doc))
     market = time_anchors.market_of(ctx.get("dateline"), ctx.get("timezone"))

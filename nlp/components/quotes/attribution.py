@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
-from nlp.components import doc_text
+from nlp.components import doc_text, tokens_among
 from nlp.components.quotes.lexicon import (
     GROUP_PRONOUNS, INTRODUCERS, PERSON_PRONOUNS, THING_PRONOUNS, anaphor_nouns, not_speakers, organization_nouns,
     organization_types, reporting_verbs, role_words, unnamed_speaker_nouns,
@@ -495,7 +495,7 @@ def _indirect_drafts(doc: Doc, taken: list[tuple[int, int]], used_cues: set[int]
     claimed += [(d.quote.start, d.quote.end) for d in drafts]
     nested_ok: list[tuple[int, int]] = []  # other indirect quotes: a named speaker may be quoted inside
     # outermost cues first, so "X said it expects ..." is one quote of X
-    candidates = [t for t in doc if t.lower_ in indirect and t.pos_ in ("VERB", "AUX") and t.i not in used_cues
+    candidates = [t for t in tokens_among(doc, indirect) if t.pos_ in ("VERB", "AUX") and t.i not in used_cues
                   and not _heading_word(t)]  # "LAUNCH EXPECTED": a subheading
     candidates.sort(key=lambda t: sum(1 for _ in t.ancestors))
     for cue in candidates:

@@ -94,14 +94,31 @@ def find_quoted_spans(text: str) -> list[QuotedSpan]:
 _SENTENCE_END = re.compile(r"[.!?](?=[\s\"”’)]|$)")
 
 
+_WORD_AT_END = re.compile(r"[\w.&-]+$")
+
+
+def _word_before(text: str, i: int) -> str:
+    """The run of word characters, stops, '&' and '-' that ends at ``i`` ('' if none). Reads a window
+    that widens only while the run fills it: reading all of ``text[:i]`` made each call linear."""
+    width = 64
+    while True:
+        low = max(0, i - width)
+        m = _WORD_AT_END.search(text, low, i)
+        if m is None:
+            return ""
+        if m.start() > low or low == 0:
+            return m.group(0)
+        width *= 4
+
+
 def _ends_sentence(text: str, i: int) -> bool:
     """Whether the period/!/? at ``i`` ends a sentence (not ``Inc.``, ``U.S.``, ``J.``)."""
     if text[i] != ".":
         return True
-    m = re.search(r"([\w.&-]+)$", text[:i])
-    if not m:
+    word = _word_before(text, i)
+    if not word:
         return True
-    word = m.group(1).lower()
+    word = word.lower()
     if word in abbreviations() or (len(word) == 1 and word.isalpha()):
         return False
     return not re.fullmatch(r"(?:[a-z]\.)+[a-z]", word)  # initialisms: "J.P. Morgan", "U.S."

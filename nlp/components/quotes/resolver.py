@@ -24,6 +24,7 @@ import bisect
 import re
 from dataclasses import replace
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc
 
 from nlp.components import doc_text
@@ -51,7 +52,7 @@ class Article:
         self.doc = doc
         self.text = doc_text(doc)
         self.floor = _dateline_end(doc)
-        self.starts = [t.idx for t in doc]
+        self.starts = doc.to_array(IDX).tolist() if len(doc) else []  # no Token objects made
         first_break = self.text.find("\n", self.floor + 1)
         self.lead_end = first_break if first_break > 0 else len(self.text)  # the first paragraph
         self.quoted = [(s.open, s.after) for s in find_quoted_spans(self.text)]
