@@ -329,6 +329,7 @@ class Extractor:
             from nlp.pipeline import shared_pipeline
 
             self._pipeline = shared_pipeline(self.use_causal_model)
+            workers.settle_collector()
         return extract_batch(self._pipeline, articles, timeout=self.timeout, max_chars=self.max_chars)
 
     def _new_pool(self):

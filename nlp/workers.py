@@ -7,6 +7,7 @@ parent only checks and stores.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from typing import Any
@@ -36,6 +37,23 @@ def start_worker(use_causal_model: bool = True) -> None:
     except ImportError:
         pass
     _pipeline = shared_pipeline(use_causal_model)
+    settle_collector()
+
+
+#: the cyclic garbage collector's thresholds for a process that extracts articles: a young-object
+#: collection every 50,000 allocations rather than 700. Extraction allocates (and frees, by reference
+#: counting) millions of short-lived objects that hold few cycles; on 200 dev articles this was 3-4%
+#: less time, with the same records
+COLLECTOR_THRESHOLDS = (50_000, 20, 10)
+
+
+def settle_collector() -> None:
+    """After the pipeline is loaded: move what exists now (model, master, word lists) out of the
+    collector's sight (``gc.freeze``) and collect young objects less often. Process-wide; called by
+    the processes that extract (``newslink run``'s own process and its workers), not on import."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
 
 
 def extract_in_worker(article: Article, timeout: float | None, max_chars: int | None

@@ -43,3 +43,18 @@ def test_the_seeded_text_is_the_docs_own():
     assert doc_text(doc) == "Stocks rose."
     other = Doc(doc.vocab, words=["Bonds", "fell"], spaces=[True, False])
     assert doc_text(other) == "Bonds fell"
+
+
+def test_the_extracting_process_collects_young_objects_less_often():
+    import gc
+
+    from nlp.workers import COLLECTOR_THRESHOLDS, settle_collector
+
+    before = gc.get_threshold()
+    try:
+        settle_collector()
+        assert gc.get_threshold() == COLLECTOR_THRESHOLDS
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
