@@ -26,7 +26,7 @@ from nlp.errors import NewslinkError
 from nlp.paths import MODELS
 import nlp
 from nlp.budget import Deadline
-from nlp.components import register_extensions, seed_text
+from nlp.components import doc_text, register_extensions, seed_text
 from nlp.types import Article
 
 log = logging.getLogger(__name__)
@@ -349,7 +349,7 @@ def _extract_together(articles: list[Article], pipeline: Language, timeout: floa
         for a in articles:
             docs.append(_outcome(lambda a=a: _tokenized(pipeline, a, timeout)))
         ready = [d for d in docs if isinstance(d, Doc)]
-        chars = sum(len(d.text) for d in ready)
+        chars = sum(len(doc_text(d)) for d in ready)  # the seeded text: Doc.text joins every token
         budget = timeout * max(1.0, chars / piece_chars) if timeout else None
         try:
             with Deadline(budget, stage=None) as deadline:
@@ -396,10 +396,7 @@ def _tokenized(pipeline: Language, article: Article, timeout: float | None) -> D
 def _finish(pipeline: Language, doc: Doc, start: int, timeout: float | None) -> Doc:
     """``doc`` through the components from ``start`` on, within ``timeout`` seconds."""
     with Deadline(timeout, stage=None) as deadline:
-        for name, component in pipeline.pipeline[start:]:
-            deadline.stage = name
-            doc = component(doc)
-    return doc
+        return _through(pipeline.pipeline[start:], doc, deadline)
 
 
 #: articles a pipeline reads outside memory zones first: the tokenizer's cache is filled only
@@ -424,10 +421,14 @@ def memory_zone(pipeline: Language, articles: int = 1):
 def process(pipeline: Language, article: Article, timeout: float | None = None) -> Doc:
     """The processed Doc of ``article``: tokenizer, then each component, within ``timeout`` s."""
     with Deadline(timeout, stage="tokenizer") as deadline:
-        doc = make_doc(pipeline, article)
-        for name, component in pipeline.pipeline:
-            deadline.stage = name
-            doc = component(doc)
+        return _through(pipeline.pipeline, make_doc(pipeline, article), deadline)
+
+
+def _through(components, doc: Doc, deadline: Deadline) -> Doc:
+    """``doc`` through ``components`` in order, ``deadline.stage`` naming the one running."""
+    for name, component in components:
+        deadline.stage = name
+        doc = component(doc)
     return doc
 
 

@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -315,7 +315,7 @@ class Extractor:
         try:
             outcomes = self._pool.map(workers.extract_many_in_worker, chunks, [self.timeout] * len(chunks),
                                       [self.max_chars] * len(chunks))
-            outcomes = _flattened(outcomes)
+            outcomes = chain.from_iterable(outcomes)
         except (BrokenProcessPool, RuntimeError):  # the pool broke on an earlier batch
             outcomes = None
         return lambda: self._collect(articles, outcomes)
@@ -373,11 +373,6 @@ class Extractor:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-
-
-def _flattened(outcomes: Iterator[list[Any]]) -> Iterator[Any]:
-    for chunk in outcomes:
-        yield from chunk
 
 
 def _import_prices(store: Store, paths: list[str | Path], summary: RunSummary) -> int:

@@ -322,7 +322,7 @@ def extract_claims(doc: Doc, article_ctx: dict[str, Any] | None = None) -> list[
         if figures:
             drafts.extend(level_drafts(sent, index, {d.anchor.i for d in changes} | {d.anchor.head.i for d in changes}))
     drafts = [d for d in _dedupe(drafts) if not _hypothetical(d)]
-    when = time_anchors.ArticleTime.from_context(ctx, doc_text(doc))
+    when = time_anchors.ArticleTime.from_context(ctx, text)
     market = time_anchors.market_of(ctx.get("dateline"), ctx.get("timezone"))
     claims = [_finish(d, doc, when, market) for d in sorted(drafts, key=lambda d: (d.start, d.end))]
     for n, claim in enumerate(claims, 1):
