@@ -1,14 +1,16 @@
-"""Time budgets: a block of work that may not run longer than a given number of seconds.
+"""Budgets of one extracting process: the time a block of work may take, and the threads it may use.
 
 ``Deadline`` arms a real-time interval timer (``SIGALRM``) and raises :class:`ArticleTimeout`
 inside the running code when the time is up, naming the stage that was running (the caller
 keeps ``deadline.stage`` current). It needs the main thread of a process on a POSIX system;
 elsewhere it is inert and says so through :attr:`Deadline.armed`. Code inside a single long C
-call is interrupted when that call returns.
+call is interrupted when that call returns. :func:`process_threads` says how many threads a process
+that extracts may keep busy.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from types import TracebackType
@@ -19,6 +21,27 @@ from nlp.errors import NewslinkError
 ARTICLE_TIMEOUT = 30.0
 #: an article longer than this many characters becomes an error row "too long", not pieces
 MAX_CHARS = 2_000_000
+
+#: environment variable: threads one extracting process may keep busy. The worker processes of
+#: ``newslink run --workers N`` and Dask set it to 1: there the processes are the parallelism
+THREADS_ENV = "NEWSLINK_THREADS"
+
+#: the most threads a process that extracts alone takes by default: what it runs beside its main
+#: thread (the NER's embedding, the causal tagger's second thread) keeps about one more core busy
+MAX_THREADS = 2
+
+
+def process_threads() -> int:
+    """Threads this extracting process may use: $NEWSLINK_THREADS when set to a number, else the
+    cores it may run on, at most :data:`MAX_THREADS`."""
+    value = os.environ.get(THREADS_ENV, "").strip()
+    if value.isdigit():
+        return max(1, int(value))
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_THREADS, cores))
 
 
 class ArticleTimeout(NewslinkError):

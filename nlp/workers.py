@@ -12,7 +12,7 @@ import logging
 import os
 from typing import Any
 
-from nlp.budget import ARTICLE_TIMEOUT, MAX_CHARS, ArticleTimeout
+from nlp.budget import ARTICLE_TIMEOUT, MAX_CHARS, THREADS_ENV, ArticleTimeout
 from nlp.pipeline import extract_article, extract_articles, shared_pipeline
 from nlp.store import ErrorRow
 from nlp.types import Article
@@ -28,7 +28,7 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 def start_worker(use_causal_model: bool = True) -> None:
     """Worker initializer: one thread per worker, and the pipeline loaded once."""
     global _pipeline
-    for name in THREAD_VARIABLES:
+    for name in (*THREAD_VARIABLES, THREADS_ENV):
         os.environ.setdefault(name, "1")
     try:
         import torch

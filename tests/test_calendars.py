@@ -44,3 +44,62 @@ def test_only_this_module_wraps_exchange_calendars():
     users = sorted(str(p.relative_to(NLP)) for p in NLP.rglob("*.py")
                    if re.search(r"^\s*(?:import|from) exchange_calendars", p.read_text(encoding="utf-8"), re.M))
     assert users == ["calendars.py"]
+
+
+def test_sessions_are_kept_on_disk_and_read_back_the_same(tmp_path, monkeypatch):
+    import nlp.calendars as calendars
+
+    monkeypatch.setenv(calendars.CACHE_ENV, str(tmp_path))
+    built = calendars._build("XLON")
+    calendars.sessions.cache_clear()
+    try:
+        first = calendars.sessions("XLON")  # builds and writes the table
+        kept = list(tmp_path.rglob("XLON-*.json"))
+        assert len(kept) == 1 and first == built
+        calendars.sessions.cache_clear()
+        monkeypatch.setattr(calendars, "_build", lambda code: pytest.fail("built again"))
+        assert calendars.sessions("XLON") == built  # read back, not built
+    finally:
+        calendars.sessions.cache_clear()
+
+
+def test_a_broken_cache_file_is_built_again(tmp_path, monkeypatch):
+    import nlp.calendars as calendars
+
+    monkeypatch.setenv(calendars.CACHE_ENV, str(tmp_path))
+    path = calendars._cache_file("XNYS")
+    path.parent.mkdir(parents=True)
+    path.write_text('{"dates": ["2013-01-02"], "opens": [], "closes": []', encoding="utf-8")  # cut short
+    calendars.sessions.cache_clear()
+    try:
+        table = calendars.sessions("XNYS")
+        assert table.is_session("2013-03-28") and len(table.dates) > 10_000
+        assert calendars._read_cached(path, "XNYS") == table  # written again, whole
+    finally:
+        calendars.sessions.cache_clear()
+
+
+def test_no_cache_when_the_folder_cannot_be_written_or_is_turned_off(tmp_path, monkeypatch):
+    import nlp.calendars as calendars
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv(calendars.CACHE_ENV, str(blocker))
+    calendars.sessions.cache_clear()
+    try:
+        assert calendars.sessions("XTKS").is_session("2013-03-28")  # no error, nothing kept
+        monkeypatch.setenv(calendars.CACHE_ENV, "")
+        assert calendars._cache_file("XTKS") is None
+        calendars.sessions.cache_clear()
+        assert calendars.sessions("XTKS").is_session("2013-03-28")
+    finally:
+        calendars.sessions.cache_clear()
+
+
+def test_epochs_match_timestamps_one_by_one():
+    import pandas as pd
+
+    import nlp.calendars as calendars
+
+    instants = pd.Series([pd.Timestamp("2013-03-28 13:30", tz="UTC"), pd.Timestamp("1995-12-15 14:30:07", tz="UTC")]).dt.tz_convert("America/New_York")
+    assert calendars._epochs(instants) == tuple(t.timestamp() for t in instants)

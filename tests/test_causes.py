@@ -372,3 +372,70 @@ def test_the_tagger_reads_only_sentences_that_hold_a_rule_links_cause(english):
     with_model = extract_causes(doc, everything, model_links=True)
     assert len(everything.read) == 2
     assert [(l.cause.text, l.method) for l in with_model] == [("supply fell", "rule+model")]
+
+
+@pytest.mark.model
+def test_the_tagger_skips_a_weak_cues_link_whose_effect_is_no_market_fact(english):
+    """A weak cue's link whose effect is no market or business fact is dropped whatever the
+    tagger reads (market_effects_only), so its sentence is not read for it; the same links."""
+    import nlp.components  # noqa: F401  (registers the Doc extensions)
+    from nlp.components.causes import causes_by_rules, extract_causes
+    from nlp.types import InstrumentMention
+
+    text = ("Oil prices rose 2 percent as supply fell. "
+            "The Exxon chief wept openly as the band played the anthem. "
+            "Copper prices fell 3 percent because of weak demand.")
+    doc = english(text)
+    doc._.claims = []
+    doc._.instruments = [InstrumentMention(name, text.index(name), text.index(name) + len(name), sym, "company")
+                         for name, sym in (("Oil", "CL=F"), ("Exxon", "XOM"), ("Copper", "HG=F"))]
+    rules = causes_by_rules(doc)
+    assert any(l.cue == "as" and "band" in l.cause.text for l in rules)  # a rule link in the second
+    pairs = (("supply fell", "Oil prices rose 2 percent"), ("the band played the anthem", "The Exxon chief wept openly"),
+             ("weak demand", "Copper prices fell 3 percent"))
+    tagger = _ReadsOnly(*pairs)
+    links = extract_causes(doc, tagger)
+    assert tagger.read == ["Oil prices rose 2 percent as supply fell"]
+    # a strong cue's link is kept whatever the tagger reads, so its sentence is not read either
+    assert [(l.cause.text, l.method) for l in links] == [("supply fell", "rule+model"), ("weak demand", "rule")]
+    everything = _ReadsOnly(*pairs)
+    extract_causes(doc, everything, model_links=True)
+    assert len(everything.read) == 3  # asked for the tagger's own links: every candidate is read
+
+
+def test_the_taggers_threads_are_the_free_cores_alone_and_one_in_a_worker(monkeypatch):
+    import os
+
+    import nlp.budget as budget
+    import nlp.components.causes as causes
+
+    monkeypatch.setenv(budget.THREADS_ENV, "unset")
+    monkeypatch.delenv(budget.THREADS_ENV)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3, 4, 5, 6, 7}, raising=False)
+    assert causes.tagger_threads() == budget.MAX_THREADS == 2
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert causes.tagger_threads() == 1
+    monkeypatch.setenv(budget.THREADS_ENV, "3")
+    assert causes.tagger_threads() == 3
+
+
+def test_a_worker_takes_one_thread(monkeypatch):
+    import os
+
+    import torch
+
+    import nlp.workers as workers
+    from nlp.budget import THREADS_ENV, process_threads
+
+    for name in (*workers.THREAD_VARIABLES, THREADS_ENV):
+        monkeypatch.setenv(name, "unset")  # so that undoing the delenv removes what start_worker sets
+        monkeypatch.delenv(name)
+    monkeypatch.setattr(workers, "shared_pipeline", lambda use_model: object())
+    monkeypatch.setattr(workers, "settle_collector", lambda: None)
+    monkeypatch.setattr(workers, "_pipeline", None)
+    threads = torch.get_num_threads()
+    try:
+        workers.start_worker(False)
+        assert os.environ[THREADS_ENV] == "1" and process_threads() == 1 and torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(threads)

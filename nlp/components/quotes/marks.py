@@ -54,6 +54,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_MARK_OR_BREAK = re.compile("[\n" + re.escape(QUOTE_MARKS) + "]")
+
+
 def find_quoted_spans(text: str) -> list[QuotedSpan]:
     """Return the quoted spans of ``text`` in order; never raises.
 
@@ -71,13 +74,12 @@ def find_quoted_spans(text: str) -> list[QuotedSpan]:
             if e > s:
                 spans.append(QuotedSpan(open_at, None, s, e))
 
-    for i, ch in enumerate(text):
+    for m in _MARK_OR_BREAK.finditer(text):  # only these characters matter: a scan of every one was 3% of extraction
+        i, ch = m.start(), m.group()
         if ch == "\n":
             unclosed(i)
             open_at = None
             para_start = i + 1
-            continue
-        if ch not in QUOTE_MARKS:
             continue
         if open_at is None:
             if _is_opening(text, i):
