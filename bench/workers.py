@@ -7,12 +7,17 @@ Each extractor is started and warmed on a few other articles first (pools spawn 
 once per worker; that start-up is printed apart: on a whole archive it is paid once). Then each
 configuration runs ``run_inputs`` (read, extract, check, store, reactions) over the same slice into a
 fresh database with the US prices; the single-process run goes first and last, so that drift shows.
-Prints articles/s and the speed-up over one worker.
+A process that extracts alone uses two threads by default (the NER's embedding beside the parser,
+two torch threads for the causal tagger: ``nlp.budget.process_threads``); the single process also
+runs once with one thread (``NEWSLINK_THREADS=1``), the baseline of the workers' scaling, since each
+worker process takes one thread. Prints articles/s and the speed-ups over both single-process runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import shutil
 import sys
 import tempfile
@@ -60,31 +65,57 @@ def main() -> None:
             run_inputs([warm], tmp / f"warm-{kind}.db", extractor=extractor, use_causal_model=use_model)
             return extractor, time.perf_counter() - began
 
-        plan = [("one", "1 worker (this process)"), ("pool", f"{args.workers} worker processes")]
+        plan = [("one", "1 process, 2 threads (default)", 0), ("one", "1 process, 1 thread", 1),
+                ("pool", f"{args.workers} worker processes", 0)]
         if not args.no_dask:
-            plan.append(("dask", f"Dask LocalCluster, {args.workers} workers"))
-        plan.append(("one", "1 worker again"))
+            plan.append(("dask", f"Dask LocalCluster, {args.workers} workers", 0))
+        plan += [("one", "1 process, 1 thread, again", 1), ("one", "1 process, 2 threads, again", 0)]
         results = []
         extractors: dict[str, tuple] = {}
-        for k, (kind, label) in enumerate(plan):
+        for k, (kind, label, threads) in enumerate(plan):
             if kind not in extractors:
                 extractors[kind] = start(kind)
             extractor, startup = extractors[kind]
             db = tmp / f"run-{k}.db"
             shutil.copy(template, db)
-            began = time.perf_counter()
-            summary = run_inputs([articles], db, extractor=extractor, use_causal_model=use_model)
-            results.append((label, summary.articles, time.perf_counter() - began, startup))
+            with one_thread() if threads == 1 else contextlib.nullcontext():
+                began = time.perf_counter()
+                summary = run_inputs([articles], db, extractor=extractor, use_causal_model=use_model)
+                results.append((label, summary.articles, time.perf_counter() - began, startup))
         for extractor, _ in extractors.values():
             extractor.close()
 
-    one = (results[0][2] + results[-1][2]) / 2
+    two = (results[0][2] + results[-1][2]) / 2
+    one = (results[1][2] + results[-2][2]) / 2
     print(f"{results[0][1]} articles (members {args.skip + 1}..{args.skip + args.n} of {DEFAULT_ARCHIVE.name}),"
           f" model {'on' if use_model else 'off'}")
-    print(f"{'configuration':<36}{'seconds':>9}{'articles/s':>12}{'speed-up':>10}{'start-up s':>12}")
+    print(f"{'configuration':<36}{'seconds':>9}{'articles/s':>12}{'vs 1 thread':>13}{'vs default':>12}"
+          f"{'start-up s':>12}")
     for label, n, seconds, startup in results:
-        print(f"{label:<36}{seconds:>9.1f}{n / seconds:>12.2f}{one / seconds:>9.2f}x{startup:>12.1f}")
-    print("speed-up: against the mean of the two single-worker runs")
+        print(f"{label:<36}{seconds:>9.1f}{n / seconds:>12.2f}{one / seconds:>12.2f}x{two / seconds:>11.2f}x"
+              f"{startup:>12.1f}")
+    print("speed-ups: against the mean of the two runs of one process with 1 thread (each worker process"
+          " has one), and with its default 2 threads")
+
+
+@contextlib.contextmanager
+def one_thread():
+    """This process extracts with one thread inside the block, as a worker process does."""
+    import torch
+
+    from nlp.budget import THREADS_ENV
+
+    before, threads = os.environ.get(THREADS_ENV), torch.get_num_threads()
+    os.environ[THREADS_ENV] = "1"
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+        if before is None:
+            os.environ.pop(THREADS_ENV, None)
+        else:
+            os.environ[THREADS_ENV] = before
 
 
 if __name__ == "__main__":
