@@ -31,7 +31,9 @@ ARCHIVE = ROOT.parent / "shared" / "data" / "reuters" / "reuters-2012-08_2013-11
 
 def sampled_members(paths: list[Path]) -> set[str]:
     """The archive members of every article named in the sample files."""
-    members = {(row.get("article") or {}).get("member") for path in paths for row in load_rows(path)}
+    # quotes and causes samples name it under "article", check samples and spot checks at the top
+    members = {(row.get("article") or {}).get("member") or row.get("member")
+               for path in paths for row in load_rows(path)}
     return members - {None, ""}
 
 

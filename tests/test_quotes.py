@@ -285,3 +285,48 @@ def test_a_speakers_firm_takes_the_symbol_the_linker_gave_it():
     quotes = extract_quotes(doc)
     assert [(q.speaker, q.organization, q.organization_symbol) for q in quotes] == [
         ("John Smith", "Zyxor Capital", "ZYX")]
+
+
+def _quotes_of(text: str) -> list[dict]:
+    from nlp.pipeline import extract_article, shared_pipeline
+    from nlp.types import Article
+
+    record = extract_article(Article(id="t", source="t.txt", text=text, published="2013-01-15"), shared_pipeline(False))
+    return record["quotes"]
+
+
+def test_a_share_of_a_group_is_named_with_its_group():
+    [q] = _quotes_of("TOKYO (Reuters) - A survey showed doubts. Some 49 percent of the foundations surveyed said"
+                     " Abe's policies will not boost the economy as much as targeted.")
+    assert q["speaker"] == "49 percent of the foundations surveyed" and q["speaker_kind"] == "unnamed"
+
+
+def test_a_plural_noun_with_named_firms_in_apposition_is_those_firms():
+    [q] = _quotes_of("NEW YORK (Reuters) - Two companies, Wal-Mart Stores Inc and American Express, said they"
+                     " would offer the cards.")
+    assert q["speaker"] == "Wal-Mart Stores Inc and American Express" and q["speaker_kind"] == "organization"
+
+
+def test_a_time_after_the_reporting_verb_is_not_the_report():
+    quotes = _quotes_of("WASHINGTON (Reuters) - The SEC is investigating the trades. The FBI said this week it is"
+                        " also looking into the case.")
+    assert [q["text"] for q in quotes if q["speaker"] == "FBI"] == ["it is also looking into the case"]
+    kept = _quotes_of("LONDON (Reuters) - Retail sales rose. The ministry said this week's data showed a recovery.")
+    assert any(q["text"].startswith("this week's data") for q in kept)
+
+
+def test_roles_of_experts_and_recruiters_and_a_first_deputy():
+    [faria] = _quotes_of("OTTAWA (Reuters) - Canada will add money to the fund. Tony Faria, an auto industry expert"
+                         " at the University of Windsor in Ontario, argues such subsidies are imperative.")
+    assert (faria["role"], faria["organization"]) == ("auto industry expert", "University of Windsor")
+    grant = _quotes_of("SAN FRANCISCO (Reuters) - Pay is rising, said Iain Grant, a recruiter at Riviera Partners.")
+    assert (grant[0]["role"], grant[0]["organization"]) == ("recruiter", "Riviera Partners")
+    [deputy] = _quotes_of("MOSCOW (Reuters) - Russia's central bank urged joint action. First Deputy Chairman Alexei"
+                          " Ulyukayev also said he supported the statement issued by the Group of Seven.")
+    assert deputy["role"] == "First Deputy Chairman" and deputy["organization"] is None
+
+
+def test_the_planemaker_is_the_planemaker_the_article_names():
+    quotes = _quotes_of("TOULOUSE (Reuters) - Airbus won an order for 30 jets from an Asian airline. The planemaker"
+                        " said it would deliver the jets in 2015.")
+    assert [q["speaker"] for q in quotes if "deliver" in q["text"]] == ["Airbus"]

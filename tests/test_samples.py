@@ -24,6 +24,7 @@ SAMPLES = {  # folder -> (key of the fact, how a row gives its article date)
     "causes_sample3": ("link", lambda r: r["article"]["published"] or ""),
     "quotes_sample2": ("quote", lambda r: r["article"]["published"] or ""),
     "quotes_sample3": ("quote", lambda r: r["article"]["published"] or ""),
+    "quotes_sample4": ("quote", lambda r: r["article"]["published"] or ""),
 }
 
 
@@ -93,3 +94,7 @@ def test_later_samples_have_no_article_of_an_earlier_one():
              for line in (DATA / "quotes_spot" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()}
     fourth = members("quotes_sample3")
     assert len(fourth) > 100 and not fourth & (earlier | third | quotes | spots)
+    checks = {r["member"] for folder in ("checks_sample", "checks_sample2") for h in ("tuning", "locked")
+              for r in rows(folder, h)}
+    fifth = members("quotes_sample4")
+    assert len(fifth) > 100 and not fifth & (earlier | third | quotes | spots | fourth | checks)

@@ -236,6 +236,28 @@ def _direct_drafts(doc: Doc) -> list[_Draft]:
     return drafts
 
 
+def _without_leading_time(toks: list[Token], cue: Token) -> list[Token]:
+    """``toks`` less a time right after the reporting verb that the parser hung inside the clause:
+    "said this week it is also looking into the case" reports "it is also looking into the case".
+    Only a date or time phrase (NER) that modifies its verb (an adverbial noun phrase or a
+    preposition), followed by the rest of a clause; "said this week's data showed" keeps it."""
+    if not toks or toks[0].i != cue.i + 1:
+        return toks
+    k = 1 if toks[0].lower_ == "on" and len(toks) > 1 and toks[1].ent_type_ in ("DATE", "TIME") else 0
+    while k < len(toks) and toks[k].ent_type_ in ("DATE", "TIME"):
+        k += 1
+    if k == 0 or len(toks) - k < 3 or toks[k].tag_ == "POS" or toks[k].is_punct:
+        return toks
+    inside = {t.i for t in toks[:k]}
+    roots = [t for t in toks[:k] if t.head.i not in inside]
+    if len(roots) != 1 or roots[0].dep_ not in ("npadvmod", "prep", "advmod", "tmod"):
+        return toks
+    rest = toks[k:]
+    while rest and ((rest[0].dep_ == "mark" and rest[0].lower_ == "that") or rest[0].is_punct):
+        rest = rest[1:]
+    return rest
+
+
 def _content_span(doc: Doc, clause: Token, cue: Token) -> tuple[int, int] | None:
     """Return the character span of a content clause, without ``that`` and edge punctuation."""
     toks = [t for t in clause.subtree if t.i != cue.i]
@@ -258,6 +280,7 @@ def _content_span(doc: Doc, clause: Token, cue: Token) -> tuple[int, int] | None
     # ("asked whether X"), and an "If" inside the clause is its own ("If activated, the plan ...")
     while toks and ((toks[0].dep_ == "mark" and toks[0].lower_ == "that") or toks[0].is_punct):
         toks = toks[1:]
+    toks = _without_leading_time(toks, cue)
     gloss = next((t for t in toks if t.dep_ == "advcl" and t.tag_ == "VBG" and t.head.i == clause.i
                   and t.i > 0 and doc[t.i - 1].text == ","), None)
     if gloss is not None:

@@ -422,7 +422,30 @@ def _mention_span(head: Token) -> tuple[int, int, str]:
             keep.insert(0, t)
         else:
             break
-    return keep[0].idx, head.idx + len(head.text), "noun"
+    end = head.idx + len(head.text)
+    if head.lower_ in SHARE_WORDS or head.like_num:
+        # "49 percent of the foundations surveyed", "half of the economists": a share names its group
+        part = next((c for c in head.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+        if part is not None and any(c.dep_ == "pobj" for c in part.children):
+            last = part.right_edge
+            end = last.idx + len(last.text)
+    return keep[0].idx, end, "noun"
+
+
+#: heads of a speaker that is a share of a group ("49 percent of the foundations surveyed")
+SHARE_WORDS = frozenset({"percent", "%", "half", "third", "quarter", "majority", "minority", "most",
+                         "many", "some", "all", "none", "two-thirds", "three-quarters"})
+
+
+def _named_members(head: Token) -> Token | None:
+    """The first named organisation in apposition to a plural organisation noun ("two companies,
+    Wal-Mart Stores Inc and American Express,"), or None."""
+    if head.pos_ != "NOUN" or head.tag_ != "NNS" or head.lemma_.lower() not in organization_types():
+        return None
+    for c in head.rights:
+        if c.dep_ == "appos" and c.ent_type_ in ORG_LABELS:
+            return c
+    return None
 
 
 def _firm_words(token: Token) -> list[Token]:
@@ -505,6 +528,9 @@ def speaker_from_head(doc: Doc, head: Token, window: tuple[int, int], cue: Token
             title_token, head = head, named[0]
     elif head.dep_ == "appos" and head.head.i < head.i and head.head.lower_ in role_words():
         title_token = head.head  # "its new president, David Marcus"
+    named = _named_members(head)
+    if named is not None:
+        head = named  # "Two companies, Wal-Mart Stores Inc and American Express, said": the named ones
     if document_noun(head):
         source = _document_source(head)
         if source is not None:
