@@ -407,16 +407,15 @@ def test_the_taggers_threads_are_the_free_cores_alone_and_one_in_a_worker(monkey
     import os
 
     import nlp.budget as budget
-    import nlp.components.causes as causes
 
     monkeypatch.setenv(budget.THREADS_ENV, "unset")
     monkeypatch.delenv(budget.THREADS_ENV)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3, 4, 5, 6, 7}, raising=False)
-    assert causes.tagger_threads() == budget.MAX_THREADS == 2
+    assert budget.process_threads() == budget.MAX_THREADS == 2
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
-    assert causes.tagger_threads() == 1
+    assert budget.process_threads() == 1
     monkeypatch.setenv(budget.THREADS_ENV, "3")
-    assert causes.tagger_threads() == 3
+    assert budget.process_threads() == 3
 
 
 def test_a_worker_takes_one_thread(monkeypatch):

@@ -639,31 +639,26 @@ def market_effects_only(doc: Doc, links: list[CausalLink], claims: Sequence | No
     return kept
 
 
-#: environment variable fixing the causal tagger's torch threads (else :func:`tagger_threads`)
+#: environment variable fixing the causal tagger's torch threads (else the process's threads)
 TORCH_THREADS_ENV = "NEWSLINK_TORCH_THREADS"
-
-
-def tagger_threads() -> int:
-    """The tagger's threads when $NEWSLINK_TORCH_THREADS does not set them: the process's
-    (:func:`nlp.budget.process_threads`). A process that extracts alone leaves the other core idle
-    while the tagger runs: on a 2-core machine 2 threads read 110 windows in 1.32 s, 1 thread in
-    1.96 s. Worker processes take 1 each: there the workers are the parallelism, and 2 threads
-    each on a busy 2-core machine took 1.5 s a batch instead of 35 ms."""
-    return process_threads()
 
 
 @cache
 def default_tagger(artifact_dir: str = ""):
     """The causal tagger of ``nlp/models/causal`` (or ``artifact_dir``), loaded once; None when it cannot load.
 
-    Sets torch's intra-op threads to $NEWSLINK_TORCH_THREADS, by default :func:`tagger_threads`.
+    Sets torch's intra-op threads to $NEWSLINK_TORCH_THREADS, by default the process's
+    (:func:`nlp.budget.process_threads`): a process that extracts alone would leave the other core
+    idle while the tagger runs (2-core machine: 110 windows in 1.32 s on 2 threads, 1.96 s on 1);
+    worker processes take 1 each, since there the workers are the parallelism (2 threads each on a
+    busy 2-core machine took 1.5 s a batch instead of 35 ms).
 
     A missing artifact or base package is logged as a warning: the component then uses rules only.
     """
     try:
         from nlp.causal.model import DEFAULT_ARTIFACT, CausalTagger
 
-        threads = int(os.environ.get(TORCH_THREADS_ENV) or tagger_threads())
+        threads = int(os.environ.get(TORCH_THREADS_ENV) or process_threads())
         return CausalTagger.load(artifact_dir or DEFAULT_ARTIFACT, threads=threads)
     except (FileNotFoundError, ImportError, OSError) as err:
         log.warning("causal tagger unavailable, using rules only: %s", err)

@@ -252,10 +252,7 @@ def _without_leading_time(toks: list[Token], cue: Token) -> list[Token]:
     roots = [t for t in toks[:k] if t.head.i not in inside]
     if len(roots) != 1 or roots[0].dep_ not in ("npadvmod", "prep", "advmod", "tmod"):
         return toks
-    rest = toks[k:]
-    while rest and ((rest[0].dep_ == "mark" and rest[0].lower_ == "that") or rest[0].is_punct):
-        rest = rest[1:]
-    return rest
+    return toks[k:]
 
 
 def _content_span(doc: Doc, clause: Token, cue: Token) -> tuple[int, int] | None:
@@ -278,9 +275,9 @@ def _content_span(doc: Doc, clause: Token, cue: Token) -> tuple[int, int] | None
         toks = toks + list(other.subtree)
     # "said that X": the complementizer is the attribution's; "whether" and "if" are the content's
     # ("asked whether X"), and an "If" inside the clause is its own ("If activated, the plan ...")
+    toks = _without_leading_time(toks, cue)  # then a "that" or a comma after the time goes too
     while toks and ((toks[0].dep_ == "mark" and toks[0].lower_ == "that") or toks[0].is_punct):
         toks = toks[1:]
-    toks = _without_leading_time(toks, cue)
     gloss = next((t for t in toks if t.dep_ == "advcl" and t.tag_ == "VBG" and t.head.i == clause.i
                   and t.i > 0 and doc[t.i - 1].text == ","), None)
     if gloss is not None:

@@ -374,6 +374,11 @@ def _capitalised_elsewhere(token: Token) -> bool:
     return False
 
 
+#: heads of a speaker that is a share of a group ("49 percent of the foundations surveyed")
+SHARE_WORDS = frozenset({"percent", "%", "half", "third", "quarter", "majority", "minority", "most",
+                         "many", "some", "all", "none", "two-thirds", "three-quarters"})
+
+
 def _mention_span(head: Token) -> tuple[int, int, str]:
     """Return (start, end, kind) of the speaker mention headed by ``head``; kind is name/org/noun/pronoun."""
     if head.pos_ == "PRON" or head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS:
@@ -431,10 +436,6 @@ def _mention_span(head: Token) -> tuple[int, int, str]:
             end = last.idx + len(last.text)
     return keep[0].idx, end, "noun"
 
-
-#: heads of a speaker that is a share of a group ("49 percent of the foundations surveyed")
-SHARE_WORDS = frozenset({"percent", "%", "half", "third", "quarter", "majority", "minority", "most",
-                         "many", "some", "all", "none", "two-thirds", "three-quarters"})
 
 
 def _named_members(head: Token) -> Token | None:
